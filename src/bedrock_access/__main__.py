@@ -1,0 +1,3 @@
+from bedrock_access.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""``bedrock-access simulate``: raw IAM decisions, for people (flags) and for batches (JSON lines)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bedrock_access.errors import InputError
+
+DESCRIPTION = """\
+Decide one request against IAM policies, or a batch given as JSON lines.
+
+  bedrock-access simulate --identity policy.json --action bedrock:InvokeModel \\
+      --resource arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0 \\
+      --context aws:RequestedRegion=us-east-2 --scp r-root=full.json --scp ou-dev=full.json,deny.json
+
+  bedrock-access simulate --jsonl requests.jsonl      # one decision per line (docs/simulate.md)
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="raw IAM decisions for one request or a JSON-lines batch",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--jsonl", metavar="FILE", help="batch mode: a JSON-lines file, or - for standard input")
+    p.add_argument(
+        "--principal",
+        default="arn:aws:iam::111122223333:user/simulated",
+        help="caller ARN (default: %(default)s)",
+    )
+    p.add_argument("--action", help="IAM action, e.g. bedrock:InvokeModel")
+    p.add_argument("--resource", default="*", help="resource ARN (default: *)")
+    p.add_argument("--resource-account", help="account owning the resource (default: from the ARN)")
+    p.add_argument(
+        "--identity",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="identity policy: a file path or inline JSON (repeatable)",
+    )
+    p.add_argument("--boundary", metavar="POLICY", help="permissions boundary: file or inline JSON")
+    p.add_argument("--session-policy", metavar="POLICY", help="session policy: file or inline JSON")
+    p.add_argument("--resource-policy", metavar="POLICY", help="resource-based policy: file or inline JSON")
+    p.add_argument(
+        "--vpce-policy",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="VPC endpoint policy the request passes through (repeatable)",
+    )
+    p.add_argument(
+        "--scp",
+        action="append",
+        default=[],
+        metavar="LEVEL=POLICY[,POLICY]",
+        help="one SCP level, root first and account last (repeatable)",
+    )
+    p.add_argument(
+        "--rcp",
+        action="append",
+        default=[],
+        metavar="LEVEL=POLICY[,POLICY]",
+        help="one RCP level, root first (repeatable)",
+    )
+    p.add_argument(
+        "--management-account",
+        metavar="ACCOUNT_ID",
+        help="the organization's management account (exempt from SCPs and RCPs)",
+    )
+    p.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="request context key (repeatable; repeat a key for a multivalued key)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return _run_batch(args.jsonl)
+    return _run_single(args)
+
+
+def _run_batch(path: str) -> int:
+    from bedrock_access.iam.jsonl import BatchSimulator
+
+    simulator = BatchSimulator()
+    if path == "-":
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+    out = sys.stdout.buffer
+    try:
+        for encoded in simulator.run(stream):
+            out.write(encoded)
+            out.write(b"\n")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    out.flush()
+    return 0
+
+
+def _load_policy(spec: str, name_hint: str) -> Any:
+    from bedrock_access.iam.parse import PolicyError, parse_policy
+
+    text = spec.strip()
+    if text.startswith("{"):
+        name, source = name_hint, "inline policy"
+    else:
+        path = Path(spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read policy: {exc.strerror}", source=spec) from None
+        except UnicodeDecodeError:
+            raise InputError("policy file is not UTF-8 text", source=spec) from None
+        name, source = path.stem, spec
+    try:
+        return parse_policy(text, name=name)
+    except PolicyError as exc:
+        raise InputError(exc.message, source=source, field=exc.path or None) from None
+
+
+def _levels(specs: list[str], flag: str) -> Any:
+    from bedrock_access.iam.engine import OrgLevel
+
+    levels = []
+    for spec in specs:
+        identifier, sep, files = spec.partition("=")
+        if not sep or not identifier:
+            raise InputError(f"expected LEVEL=POLICY[,POLICY], got {spec!r}", field=flag)
+        policies = tuple(_load_policy(f, f"{identifier}[{i}]") for i, f in enumerate(files.split(",")) if f)
+        levels.append(OrgLevel(identifier, policies))
+    return tuple(levels)
+
+
+def _context(pairs: list[str]) -> dict[str, str | tuple[str, ...]]:
+    context: dict[str, str | tuple[str, ...]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"expected KEY=VALUE, got {pair!r}", field="--context")
+        if key in context:
+            previous = context[key]
+            context[key] = (*((previous,) if isinstance(previous, str) else previous), value)
+        else:
+            context[key] = value
+    return context
+
+
+def _run_single(args: argparse.Namespace) -> int:
+    import orjson
+
+    from bedrock_access.iam.engine import Authorizer, PolicySet, Request
+    from bedrock_access.iam.explain import decision_text
+    from bedrock_access.iam.service_data import rcp_supported_services
+
+    if not args.action:
+        raise InputError("--action is required (or use --jsonl FILE)", field="--action")
+    policies = PolicySet(
+        identity=tuple(_load_policy(spec, f"identity[{i}]") for i, spec in enumerate(args.identity)),
+        boundary=(_load_policy(args.boundary, "pb[0]"),) if args.boundary else None,
+        session=_load_policy(args.session_policy, "session") if args.session_policy else None,
+        resource=_load_policy(args.resource_policy, "resource") if args.resource_policy else None,
+        vpc_endpoint=tuple(_load_policy(s, f"vpce[{i}]") for i, s in enumerate(args.vpce_policy)) or None,
+        scp_levels=_levels(args.scp, "--scp") if args.scp else None,
+        rcp_levels=_levels(args.rcp, "--rcp") if args.rcp else None,
+        management_account=args.management_account,
+    )
+    request = Request(
+        principal=args.principal,
+        action=args.action,
+        resource=args.resource,
+        context=_context(args.context),
+        resource_account=args.resource_account,
+    )
+    decision = Authorizer(policies, rcp_services=rcp_supported_services()).authorize(request)
+    if args.format == "json":
+        payload = {
+            "request": {
+                "principal": request.principal,
+                "action": request.action,
+                "resource": request.resource,
+                "context": dict(request.context),
+            },
+            **decision.to_json(),
+        }
+        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(decision_text(decision, request) + "\n")
+    return 0 if decision.allowed else 1

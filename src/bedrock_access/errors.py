@@ -1,0 +1,26 @@
+"""The one error type the CLI turns into a one-line message and exit code 2."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad user input: names where it came from (file, line, field) so the message stands alone."""
+
+    def __init__(
+        self, message: str, *, source: str | None = None, field: str | None = None, line: int | None = None
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.field = field
+        self.line = line
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = ""
+        if self.source:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}"
+        if self.field:
+            where = f"{where}: {self.field}" if where else self.field
+        return f"{where}: {self.message}" if where else self.message

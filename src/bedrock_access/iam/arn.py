@@ -1,0 +1,122 @@
+"""ARNs: parsing, and matching a Resource or ArnLike pattern against a request ARN.
+
+Rules (docs/iam-engine.md, "Resource matching"):
+- ``*`` alone matches anything, including the ``*`` resource of actions without resource types.
+- An ARN has six colon-separated parts; the sixth (the resource) is everything after the fifth colon.
+- Each part is matched on its own with ``*`` and ``?``, case-sensitively.
+- A pattern with fewer than six parts whose last character is ``*`` lets that star run on across
+  the remaining colons (``arn:aws:bedrock:*`` matches every Bedrock ARN).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bedrock_access.iam.wildcard import STAR, Atom, Literal, Matcher, atoms_of, compile_atoms
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    def __str__(self) -> str:
+        return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
+
+    @property
+    def resource_type(self) -> str:
+        """The resource part up to its first ``/`` or ``:`` (``foundation-model``, ``role``...)."""
+        for i, ch in enumerate(self.resource):
+            if ch == "/" or ch == ":":
+                return self.resource[:i]
+        return self.resource
+
+
+def parse_arn(text: str) -> Arn | None:
+    """Parse a well-formed ARN, or return None."""
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2]:
+        return None
+    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def _split_atoms(atoms: Sequence[Atom]) -> list[list[Atom]]:
+    """Split an atom sequence at colons found in literal text (never inside substituted text)."""
+    segments: list[list[Atom]] = [[]]
+    for atom in atoms:
+        if isinstance(atom, Literal) and ":" in atom.text and not getattr(atom, "substituted", False):
+            pieces = atom.text.split(":")
+            for i, piece in enumerate(pieces):
+                if i:
+                    segments.append([])
+                if piece:
+                    segments[-1].append(Literal(piece))
+        else:
+            segments[-1].append(atom)
+    return segments
+
+
+class Substituted(Literal):
+    """Literal text that came from a policy variable: never a wildcard, never a separator."""
+
+    substituted = True
+
+
+def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
+    """Compile a pattern given as atoms (literal text, stars, single-character wildcards)."""
+    if len(atoms) == 1 and atoms[0] is STAR:
+        return lambda s: True
+    segments = _split_atoms(atoms)
+    if len(segments) > 6:
+        # Colons after the fifth belong to the resource part.
+        head, rest = segments[:5], segments[5:]
+        merged: list[Atom] = []
+        for i, seg in enumerate(rest):
+            if i:
+                merged.append(Literal(":"))
+            merged.extend(seg)
+        segments = [*head, merged]
+    if len(segments) == 6:
+        return _segmentwise(segments)
+    last = segments[-1]
+    if last and last[-1] is STAR:
+        # Trailing-star spill-over: the last pattern segment absorbs the rest of the ARN.
+        return _segmentwise(segments, spill=True)
+    # Not an ARN-shaped pattern: compare the whole string (for example a plain ``*`` or a typo).
+    whole: list[Atom] = []
+    for i, seg in enumerate(segments):
+        if i:
+            whole.append(Literal(":"))
+        whole.extend(seg)
+    return compile_atoms(whole)
+
+
+def _segmentwise(segments: list[list[Atom]], *, spill: bool = False) -> Matcher:
+    matchers = [compile_atoms(seg) for seg in segments]
+    count = len(segments)
+
+    def match(subject: str) -> bool:
+        parts = subject.split(":", count - 1 if spill else 5)
+        if len(parts) != (count if spill else 6):
+            return False
+        if not spill and parts[0] != "arn":
+            return False
+        return all(matcher(part) for matcher, part in zip(matchers, parts, strict=True))
+
+    return match
+
+
+def compile_arn_pattern(pattern: str) -> Matcher:
+    """Compile a Resource/ArnLike pattern string (no policy variables)."""
+    return compile_arn_atoms(atoms_of(pattern))
+
+
+def arn_match(pattern: str, subject: str) -> bool:
+    return compile_arn_pattern(pattern)(subject)
+
+
+ArnMatcherFactory = Callable[[Sequence[Atom]], Matcher]

@@ -1,0 +1,174 @@
+"""Statements compiled once into fast predicates; per-action and per-resource answers remembered.
+
+Everything here is derived from the immutable policy model, so a compiled policy can serve any number
+of requests. The memo tables are bounded and only ever hold answers that depend on their key alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bedrock_access.iam.arn import compile_arn_atoms
+from bedrock_access.iam.conditions import CompiledCondition, compile_clause
+from bedrock_access.iam.model import Policy, PrincipalSpec, Statement
+from bedrock_access.iam.principals import Caller, MatchKind, principal_match
+from bedrock_access.iam.variables import Context, literal_template, parse_template
+from bedrock_access.iam.wildcard import Matcher, compile_glob
+
+_MEMO_LIMIT = 8192
+
+
+def compile_action_pattern(pattern: str) -> Matcher:
+    """``*``, or ``service:NamePattern`` compared without regard to case. A wildcard in the service
+    prefix is not supported by AWS: such a pattern matches nothing."""
+    if pattern == "*":
+        return lambda _a: True
+    service, sep, name = pattern.lower().partition(":")
+    if not sep or not service or "*" in service or "?" in service:
+        return lambda _a: False
+    prefix = service + ":"
+    name_matcher = compile_glob(name)
+
+    def match(action: str) -> bool:
+        return action.startswith(prefix) and name_matcher(action[len(prefix) :])
+
+    return match
+
+
+ResourceTest = Callable[[str, Context], bool]
+
+
+def _resource_test(patterns: tuple[str, ...], variables_enabled: bool) -> ResourceTest:
+    templates = [parse_template(p) if variables_enabled else literal_template(p) for p in patterns]
+    if not any(t.has_variables for t in templates):
+        matchers = [compile_arn_atoms(t.plain_atoms()) for t in templates]
+        memo: dict[str, bool] = {}
+
+        def constant(resource: str, _ctx: Context) -> bool:
+            try:
+                return memo[resource]
+            except KeyError:
+                result = any(m(resource) for m in matchers)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[resource] = result
+                return result
+
+        return constant
+
+    def with_variables(resource: str, ctx: Context) -> bool:
+        for template in templates:
+            # Variables may stand only in the resource part; the whole pattern is resolved first.
+            atoms = template.resolve_atoms(ctx)
+            if atoms is not None and compile_arn_atoms(atoms)(resource):
+                return True
+        return False
+
+    return with_variables
+
+
+class CompiledStatement:
+    __slots__ = (
+        "_actions",
+        "_not_actions",
+        "_not_resources",
+        "_resources",
+        "conditions",
+        "decisive",
+        "effect",
+        "evaluators",
+        "not_principal",
+        "policy",
+        "principal",
+        "resource_any",
+        "slot",
+        "statement",
+    )
+
+    def __init__(self, policy: CompiledPolicy, statement: Statement, variables_enabled: bool) -> None:
+        self.policy = policy
+        self.statement = statement
+        self.effect = statement.effect
+        self._actions = [compile_action_pattern(a) for a in statement.actions or ()]
+        self._not_actions = [compile_action_pattern(a) for a in statement.not_actions or ()]
+        self._resources = (
+            _resource_test(statement.resources, variables_enabled)
+            if statement.resources is not None
+            else None
+        )
+        self._not_resources = (
+            _resource_test(statement.not_resources, variables_enabled)
+            if statement.not_resources is not None
+            else None
+        )
+        self.principal: PrincipalSpec | None = statement.principal
+        self.not_principal: PrincipalSpec | None = statement.not_principal
+        self.conditions: tuple[CompiledCondition, ...] = tuple(
+            compile_clause(c, variables_enabled=variables_enabled) for c in statement.conditions
+        )
+        self.evaluators = tuple(c.evaluate for c in self.conditions)
+        # The common ``"Resource": "*"`` needs no matching at all.
+        self.resource_any = (
+            statement.resources is not None
+            and "*" in statement.resources
+            and (statement.not_resources is None)
+        )
+        self.slot = -1  # position of its layer in the owning authorizer, set there
+        self.decisive: object = None  # the Decisive entry naming this statement, set by the authorizer
+
+    def matches_action(self, action: str) -> bool:
+        if self.statement.actions is not None:
+            return any(m(action) for m in self._actions)
+        return not any(m(action) for m in self._not_actions)
+
+    def matches_resource(self, resource: str, ctx: Context) -> bool:
+        if self.resource_any:
+            return True
+        if self._resources is not None and not self._resources(resource, ctx):
+            return False
+        # A statement with neither element (a trust policy) covers every resource.
+        return not (self._not_resources is not None and self._not_resources(resource, ctx))
+
+    def conditions_hold(self, ctx: Context) -> bool:
+        return all(condition.evaluate(ctx) for condition in self.conditions)
+
+    def principal_match(self, caller: Caller, has_boundary: bool) -> MatchKind | bool | None:
+        """For resource-based policies: how the statement names the caller. True means "applies"
+        without naming (NotPrincipal), False that it does not apply."""
+        if self.principal is not None:
+            return principal_match(self.principal, caller)
+        if self.not_principal is not None:
+            if has_boundary and self.effect == "Deny" and caller.is_iam:
+                # AWS: a Deny with NotPrincipal always denies principals that have a permissions boundary.
+                return True
+            return principal_match(self.not_principal, caller) is None
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    type: str  # identity | resource | pb | session | scp | rcp | vpce
+    level: str | None  # org identifier for scp and rcp levels
+    name: str
+
+
+class CompiledPolicy:
+    __slots__ = ("_by_action", "policy", "ref", "statements")
+
+    def __init__(self, policy: Policy, ref: PolicyRef) -> None:
+        self.policy = policy
+        self.ref = ref
+        self.statements = tuple(
+            CompiledStatement(self, s, policy.variables_enabled) for s in policy.statements
+        )
+        self._by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+
+    def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
+        """Statements whose Action/NotAction covers the (lowercased) action."""
+        try:
+            return self._by_action[action]
+        except KeyError:
+            found = tuple(s for s in self.statements if s.matches_action(action))
+            if len(self._by_action) < _MEMO_LIMIT:
+                self._by_action[action] = found
+            return found

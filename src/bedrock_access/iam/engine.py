@@ -1,0 +1,401 @@
+"""The authorizer: AWS's policy evaluation logic as a pure function of policies and one request.
+
+Specification: docs/iam-engine.md (derived from the AWS IAM User Guide pages it cites). In short:
+1. an applicable Deny in any evaluated policy decides ExplicitlyDenied;
+2. otherwise every guardrail must hold: each SCP level (member accounts; not service-linked roles)
+   and each VPC endpoint policy needs an applicable Allow; RCP levels always carry RCPFullAWSAccess;
+3. the principal side must grant: identity policies or the resource-based policy (same account),
+   both (cross account), each limited by the permissions boundary and the session policy, except
+   where AWS lets a resource-policy grant that names the caller directly stand on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bedrock_access.iam.arn import parse_arn
+from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
+from bedrock_access.iam.model import Policy
+from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
+from bedrock_access.iam.variables import Context, ContextValue
+
+Outcome = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
+LayerType = Literal["identity", "resource", "pb", "session", "scp", "rcp", "vpce"]
+
+# Services whose resource policy must grant even within one account (key policies, role trust).
+_RESOURCE_POLICY_REQUIRED_SERVICES = frozenset({"kms"})
+_TRUST_ACTION_PREFIX = "sts:assumerole"
+
+
+@dataclass(frozen=True, slots=True)
+class OrgLevel:
+    """One node on the path root → OUs → account, with the policies attached there."""
+
+    identifier: str
+    policies: tuple[Policy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """Every policy that can take part in a decision. ``None`` means the layer is absent
+    (no boundary, no session policy, not in an organization); an empty SCP level allows nothing."""
+
+    identity: tuple[Policy, ...] = ()
+    resource: Policy | None = None
+    boundary: tuple[Policy, ...] | None = None  # AWS allows one; several are read as one (any allows)
+    session: Policy | None = None
+    scp_levels: tuple[OrgLevel, ...] | None = None
+    rcp_levels: tuple[OrgLevel, ...] | None = None
+    vpc_endpoint: tuple[Policy, ...] | None = None
+    management_account: str | None = None  # SCPs and RCPs do not restrict this account
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    principal: str
+    action: str
+    resource: str
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+    resource_account: str | None = None  # defaults to the ARN's account, else the principal's
+
+
+@dataclass(frozen=True, slots=True)
+class Decisive:
+    """A statement that decided, or (effect ``NoApplicableAllow``) a layer that lacked an Allow."""
+
+    type: LayerType
+    level: str | None
+    policy: str | None
+    sid: str | None
+    index: int | None
+    effect: Literal["Allow", "Deny", "NoApplicableAllow"]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "level": self.level,
+            "policy": self.policy,
+            "sid": self.sid,
+            "index": self.index,
+            "effect": self.effect,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    decisive: tuple[Decisive, ...]
+    cross_account: bool = False
+    scps_applied: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome == "Allowed"
+
+    def to_json(self) -> dict[str, object]:
+        return {"decision": self.outcome, "decisive": [d.to_json() for d in self.decisive]}
+
+
+def _statement_entry(stmt: CompiledStatement) -> Decisive:
+    ref = stmt.policy.ref
+    return Decisive(
+        type=ref.type,  # type: ignore[arg-type]
+        level=ref.level,
+        policy=ref.name,
+        sid=stmt.statement.sid,
+        index=stmt.statement.index,
+        effect=stmt.effect,
+    )
+
+
+def _missing(layer: LayerType, level: str | None = None, policy: str | None = None) -> Decisive:
+    return Decisive(type=layer, level=level, policy=policy, sid=None, index=None, effect="NoApplicableAllow")
+
+
+def normalize_context(context: Mapping[str, object]) -> dict[str, ContextValue]:
+    """Lowercase key names (they are case-insensitive) and read values as AWS does: strings, or
+    tuples of strings for multivalued keys."""
+    out: dict[str, ContextValue] = {}
+    for key, value in context.items():
+        out[str(key).lower()] = _context_value(value)
+    return out
+
+
+def _context_value(value: object) -> ContextValue:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_context_value_scalar(v) for v in value)
+    return _context_value_scalar(value)
+
+
+def _context_value_scalar(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+_IDENTITY, _BOUNDARY, _SESSION, _RESOURCE, _VPCE, _RCP, _FIRST_SCP = range(7)
+_PRINCIPAL_SLOTS = frozenset({_RESOURCE, _VPCE, _RCP})
+_MEMO_LIMIT = 8192
+
+
+class Authorizer:
+    """A compiled :class:`PolicySet` that decides requests.
+
+    ``rcp_services`` are the service prefixes RCPs apply to (AWS's list of services that support RCPs);
+    with ``None`` RCPs are applied to every service.
+    """
+
+    def __init__(self, policies: PolicySet, *, rcp_services: frozenset[str] | None = None) -> None:
+        self.policies = policies
+        self.rcp_services = rcp_services
+        self._has_boundary = policies.boundary is not None
+        self._has_session = policies.session is not None
+        self._has_resource = policies.resource is not None
+        self._has_vpce = policies.vpc_endpoint is not None
+        self._has_scps = policies.scp_levels is not None
+        self._has_rcps = policies.rcp_levels is not None
+        self._boundary_name = ", ".join(p.name for p in policies.boundary or ()) or None
+        self._session_name = policies.session.name if policies.session is not None else None
+        self._vpce_name = ", ".join(p.name for p in policies.vpc_endpoint or ()) or None
+        self._scp_ids = tuple(level.identifier for level in policies.scp_levels or ())
+        self._slot_count = _FIRST_SCP + len(self._scp_ids)
+
+        # Compiled in the order explicit denies are reported: RCP, SCP levels, VPC endpoint,
+        # resource-based, identity, boundary, session.
+        ordered: list[tuple[Policy, PolicyRef, int]] = []
+        for level in policies.rcp_levels or ():
+            ordered.extend((p, PolicyRef("rcp", level.identifier, p.name), _RCP) for p in level.policies)
+        for i, level in enumerate(policies.scp_levels or ()):
+            ordered.extend(
+                (p, PolicyRef("scp", level.identifier, p.name), _FIRST_SCP + i) for p in level.policies
+            )
+        ordered.extend((p, PolicyRef("vpce", None, p.name), _VPCE) for p in policies.vpc_endpoint or ())
+        if policies.resource is not None:
+            ordered.append(
+                (policies.resource, PolicyRef("resource", None, policies.resource.name), _RESOURCE)
+            )
+        ordered.extend((p, PolicyRef("identity", None, p.name), _IDENTITY) for p in policies.identity)
+        ordered.extend((p, PolicyRef("pb", None, p.name), _BOUNDARY) for p in policies.boundary or ())
+        if policies.session is not None:
+            ordered.append((policies.session, PolicyRef("session", None, policies.session.name), _SESSION))
+        self._compiled: list[CompiledPolicy] = []
+        for policy, ref, slot in ordered:
+            compiled = CompiledPolicy(policy, ref)
+            for stmt in compiled.statements:
+                stmt.slot = slot
+                stmt.decisive = _statement_entry(stmt)
+            self._compiled.append(compiled)
+        self._candidates: dict[str, tuple[CompiledStatement, ...]] = {}
+        self._resource_accounts: dict[str, str | None] = {}
+
+    def statements_for(self, action: str) -> tuple[CompiledStatement, ...]:
+        """Every statement, in every layer, whose Action/NotAction covers the lowercased action."""
+        try:
+            return self._candidates[action]
+        except KeyError:
+            found = tuple(s for policy in self._compiled for s in policy.for_action(action))
+            if len(self._candidates) < _MEMO_LIMIT:
+                self._candidates[action] = found
+            return found
+
+    # The public entry point ---------------------------------------------------------------------
+
+    def authorize(self, request: Request) -> Decision:
+        ctx = normalize_context(request.context)
+        return self.authorize_normalized(
+            request.principal, request.action, request.resource, ctx, request.resource_account
+        )
+
+    def _resource_account(self, resource: str) -> str | None:
+        try:
+            return self._resource_accounts[resource]
+        except KeyError:
+            parsed = parse_arn(resource)
+            account = parsed.account if parsed is not None and parsed.account else None
+            if len(self._resource_accounts) < _MEMO_LIMIT:
+                self._resource_accounts[resource] = account
+            return account
+
+    def authorize_normalized(
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        ctx: Context,
+        resource_account: str | None = None,
+    ) -> Decision:
+        """As :meth:`authorize`, for a context whose keys are already lowercased."""
+        action = action.lower()
+        caller = caller_of(principal)
+        if caller.kind == "session":
+            principal_arn = ctx.get("aws:principalarn")
+            if isinstance(principal_arn, str):
+                caller = with_principal_arn(caller, principal_arn)
+        if resource_account is None:
+            resource_account = self._resource_account(resource) or caller.account
+        service = action.partition(":")[0]
+        management = self.policies.management_account
+
+        scp_applies = (
+            self._has_scps
+            and caller.is_iam
+            and not caller.is_service_linked_role
+            and (management is None or caller.account != management)
+        )
+        rcp_applies = (
+            self._has_rcps
+            and (self.rcp_services is None or service in self.rcp_services)
+            and not caller.is_service_linked_role
+            and (management is None or resource_account != management)
+        )
+        session_applies = self._has_session and caller.kind in ("session", "federated")
+        active = [True, self._has_boundary, session_applies, self._has_resource, self._has_vpce, rcp_applies]
+        active.extend([scp_applies] * len(self._scp_ids))
+
+        # 1. One pass over every statement that names the action, in every layer that takes part.
+        denies: list[CompiledStatement] = []
+        allows: list[list[CompiledStatement] | None] = [None] * self._slot_count
+        resource_grants: list[tuple[CompiledStatement, MatchKind | bool]] = []
+        vpce_granted = False
+        for stmt in self.statements_for(action):
+            slot = stmt.slot
+            if not active[slot]:
+                continue
+            named: MatchKind | bool = True
+            if slot in _PRINCIPAL_SLOTS:
+                how = stmt.principal_match(caller, self._has_boundary)
+                if how is None or how is False:
+                    continue
+                named = how
+            if not stmt.resource_any and not stmt.matches_resource(resource, ctx):
+                continue
+            for evaluate in stmt.evaluators:
+                if not evaluate(ctx):
+                    break
+            else:
+                if stmt.effect == "Deny":
+                    denies.append(stmt)
+                elif slot == _RESOURCE:
+                    resource_grants.append((stmt, named))
+                elif slot == _VPCE:
+                    vpce_granted = True
+                else:
+                    bucket = allows[slot]
+                    if bucket is None:
+                        allows[slot] = [stmt]
+                    else:
+                        bucket.append(stmt)
+
+        cross_account = (
+            caller.account is not None and resource_account is not None and caller.account != resource_account
+        )
+
+        # 2. An explicit deny anywhere is final.
+        if denies:
+            return Decision(
+                "ExplicitlyDenied",
+                tuple(s.decisive for s in denies),  # type: ignore[misc]
+                cross_account=cross_account,
+                scps_applied=scp_applies,
+            )
+
+        # 3. Guardrails: every SCP level and every VPC endpoint policy must allow. RCP levels always
+        #    hold RCPFullAWSAccess, so they can only deny.
+        missing: list[Decisive] = []
+        if scp_applies:
+            for i, identifier in enumerate(self._scp_ids):
+                if allows[_FIRST_SCP + i] is None:
+                    missing.append(_missing("scp", identifier))
+        if self._has_vpce and not vpce_granted:
+            missing.append(_missing("vpce", None, self._vpce_name))
+
+        # 4. The principal side.
+        grants, principal_missing = self._principal_side(
+            caller,
+            action,
+            service,
+            cross_account,
+            allows[_IDENTITY] or [],
+            allows[_BOUNDARY] is not None,
+            allows[_SESSION] is not None,
+            session_applies,
+            resource_grants,
+        )
+        missing.extend(principal_missing)
+        if missing:
+            return Decision(
+                "ImplicitlyDenied", tuple(missing), cross_account=cross_account, scps_applied=scp_applies
+            )
+        return Decision(
+            "Allowed",
+            tuple(s.decisive for s in grants),  # type: ignore[misc]
+            cross_account=cross_account,
+            scps_applied=scp_applies,
+        )
+
+    def _principal_side(
+        self,
+        caller: Caller,
+        action: str,
+        service: str,
+        cross_account: bool,
+        identity_allows: list[CompiledStatement],
+        boundary_allows: bool,
+        session_allows: bool,
+        session_applies: bool,
+        resource_grants: Sequence[tuple[CompiledStatement, MatchKind | bool]],
+    ) -> tuple[list[CompiledStatement], list[Decisive]]:
+        """The statements that grant, and the layers that lack an Allow."""
+        direct = [s for s, how in resource_grants if how == "direct" or how is True]
+        via_role = [s for s, how in resource_grants if how == "role"]
+        via_account = [s for s, how in resource_grants if how == "account"]
+        missing: list[Decisive] = []
+
+        if not caller.is_iam:
+            # Service principals and anonymous callers have no identity: only a resource policy grants.
+            if direct or via_role or via_account:
+                return [*direct, *via_role, *via_account], []
+            return [], [_missing("resource")]
+
+        resource_policy_required = self._has_resource and (
+            service in _RESOURCE_POLICY_REQUIRED_SERVICES or action.startswith(_TRUST_ACTION_PREFIX)
+        )
+        is_root = caller.kind == "root"
+
+        if not cross_account and not resource_policy_required:
+            if direct:
+                # Same account: a grant naming the user or session ARN is not limited by implicit
+                # denies in identity, boundary or session policies.
+                return direct, []
+            if is_root:
+                return [], []
+            if not identity_allows and not via_role:
+                missing.append(_missing("identity"))
+            grants = [*identity_allows, *via_role]
+        else:
+            if not (direct or via_role or via_account):
+                missing.append(_missing("resource"))
+            if resource_policy_required and not cross_account and direct:
+                return direct, []
+            if not is_root and not identity_allows:
+                missing.append(_missing("identity"))
+            grants = [*identity_allows, *direct, *via_role, *via_account]
+
+        if self._has_boundary and not is_root and not boundary_allows:
+            missing.append(_missing("pb", None, self._boundary_name))
+        if caller.kind == "session" and session_applies and not session_allows:
+            missing.append(_missing("session", None, self._session_name))
+        if caller.kind == "federated" and not session_allows:
+            missing.append(_missing("session", None, self._session_name))
+        return grants, missing

