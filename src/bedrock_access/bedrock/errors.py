@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
-EnginePolicyType = Literal["identity", "resource", "pb", "session", "scp", "rcp", "vpce"]
-"""Policy types as the IAM engine names them."""
+from bedrock_access.iam.engine import LayerType
+
+EnginePolicyType = LayerType
+"""Policy types as the IAM engine names them (identity, resource, pb, session, scp, rcp, vpce)."""
 
 ReportedPolicyType = Literal["identity", "resource", "boundary", "session", "scp", "rcp", "vpce", "trust"]
 """Policy types as error parsing and JSON output name them (``pb`` becomes ``boundary``; ``trust`` is the

@@ -43,4 +43,4 @@ class Invocation:
     auth: AuthMode = "sigv4"
     role: str | None = None
     endpoint: str | None = None
-    origin: Mapping[str, str] = field(default=_EMPTY)
+    origin: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)

@@ -259,5 +259,5 @@ def load_catalog() -> Catalog:
     """The catalog shipped with the package, read on first use and cached."""
     from importlib.resources import files
 
-    data = files("bedrock_access.catalog").joinpath("data", "catalog.json").read_bytes()
+    data = (files("bedrock_access.catalog") / "data" / "catalog.json").read_bytes()
     return parse_catalog_bytes(data, source=PACKAGED_SOURCE)

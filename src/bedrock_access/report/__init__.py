@@ -1,0 +1,1 @@
+"""Output formats: one module per format, each turning assessments into text. No evaluation here."""
