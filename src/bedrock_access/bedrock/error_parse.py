@@ -585,6 +585,11 @@ def _http_status(text: str, lower: str) -> int | None:
             if found is not None:
                 return found
             start = lower.find(marker, start + 1)
+    # A paste that starts with the status: "400 Invocation of model ID ...", "502: Could not ...".
+    head = text.lstrip()
+    found = _status_at(head, 0)
+    if found is not None and (len(head) == 3 or head[3] in " :"):
+        return found
     return None
 
 
@@ -719,51 +724,84 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _principal_before(window: str, anchor: int) -> tuple[str | None, int]:
+    """The principal printed before "is not authorized", and where the sentence starts."""
+    if not window.startswith("is ", anchor - 3):
+        return None, anchor
+    start = anchor - 3
+    token = _read_token_back(window, anchor - 4) if window.startswith(" ", anchor - 4) else ""
+    if not token or token in ("User", "\u2026", "..."):
+        return None, start
+    start = anchor - 4 - len(token)
+    for lead in ("User: ", "Model access is denied due to "):
+        if window.startswith(lead, start - len(lead)):
+            return token, start - len(lead)
+    return token, start
+
+
+def _context_anchor(text: str) -> int:
+    """The earliest reason clause whose policy phrase we know, or -1."""
+    best = -1
+    for lead in (_EXPLICIT, _IMPLICIT):
+        at = text.find(lead)
+        tries = 0
+        while at >= 0 and tries < _MAX_KEY_TRIES:
+            tries += 1
+            explicit, policy_type, _, _, _ = _context(text, at)
+            if explicit is not None and policy_type is not None:
+                if best < 0 or at < best:
+                    best = at
+                break
+            at = text.find(lead, at + 1)
+    return best
+
+
 def _parse_iam(text: str) -> _Iam | None:
-    """The IAM sentence in ``text``, read around its first anchor."""
+    """The IAM sentence in ``text``, read around its first anchor.
+
+    Quotes often cut the sentence's start ("… on resource: ARN with an explicit deny in ..." or just
+    "… with an explicit deny in an identity-based policy"), so without "not authorized to perform:" the
+    resource and then the reason clause serve as anchors.
+    """
+    mode = "full"
     raw = text.find(_ANCHOR)
-    fallback = raw < 0
-    if fallback:
-        # A quote that starts with an ellipsis: "… on resource: ARN with an explicit deny in ...".
-        raw = text.find(_RESOURCE_ANCHOR.strip() + " ")
+    if raw < 0:
+        mode = "resource"
+        raw = text.find(_RESOURCE_ANCHOR.lstrip())
+    if raw < 0:
+        mode = "context"
+        raw = _context_anchor(_collapse(text[:IAM_WINDOW_CHARS]))
         if raw < 0:
             return None
-    lo = max(0, raw - IAM_WINDOW_CHARS // 4)
-    window = _collapse(text[lo : raw + IAM_WINDOW_CHARS])
-    principal = action = None
-    if fallback:
-        anchor = window.find(_RESOURCE_ANCHOR)
-        if anchor < 0:
-            return None
-        start = anchor + 1
-        pos = anchor
+        window = _collapse(text[:IAM_WINDOW_CHARS])
     else:
+        lo = max(0, raw - IAM_WINDOW_CHARS // 4)
+        window = _collapse(text[lo : raw + IAM_WINDOW_CHARS])
+    principal = action = resource = None
+    if mode == "full":
         anchor = window.find(_ANCHOR)
-        start = anchor
-        if window.startswith("is ", anchor - 3):
-            start = anchor - 3
-            token = _read_token_back(window, anchor - 4) if window.startswith(" ", anchor - 4) else ""
-            if token and token not in ("User", "\u2026", "..."):
-                principal = token
-                start = anchor - 4 - len(token)
-            lead_user = "User: "
-            lead_mp = "Model access is denied due to "
-            if principal and window.startswith(lead_user, start - len(lead_user)):
-                start -= len(lead_user)
-            elif principal and window.startswith(lead_mp, start - len(lead_mp)):
-                start -= len(lead_mp)
+        principal, start = _principal_before(window, anchor)
         pos = anchor + len(_ANCHOR)
         if window.startswith(" ", pos):
             pos += 1
         token, _ = _read_token(window, pos)
         action = _trim(token) or None
         pos += len(action or "")
-    resource = None
+    elif mode == "resource":
+        pos = window.find(_RESOURCE_ANCHOR)
+        if pos < 0:
+            return None
+        start = pos + 1
+    else:
+        pos = _context_anchor(window)
+        before = _read_token_back(window, pos)
+        resource = _trim(before) if before.startswith("arn:") else None
+        start = pos - len(before) if before else pos + 1
     if window.startswith(_RESOURCE_ANCHOR, pos):
         resource, pos = _resource_at(window, pos + len(_RESOURCE_ANCHOR))
         resource = resource or None
     explicit, policy_type, via, policy_arn, end = _context(window, pos)
-    if fallback and explicit is None:
+    if mode != "full" and explicit is None:
         return None  # "on resource:" alone is not an IAM sentence
     return _Iam(
         message=window[start:end].strip(),
@@ -919,7 +957,7 @@ def parse_error(text: str) -> ParsedError:
         kind = "other"
 
     if error_code is None:
-        if iam is not None and iam.action is not None and cause in (None, "marketplace-subscription"):
+        if iam is not None and cause in (None, "marketplace-subscription"):
             error_code = ACCESS_DENIED
         elif cause is not None:
             error_code = _INFERRED_CODE.get(cause)
@@ -935,6 +973,8 @@ def parse_error(text: str) -> ParsedError:
             or (_marker_line(text, lower, cause) if cause else None)
             or _first_meaningful_line(text)
         )
+        if http_status is not None and message.startswith(str(http_status)) and message[3:4] in (" ", ":"):
+            message = message[4:].lstrip(" :") or message
 
     resource = iam.resource if iam else None
     principal = iam.principal if iam else None
@@ -999,6 +1039,7 @@ IAM_EXPLANATION_CODES: tuple[str, ...] = (
     "foundation-model-check",
     "inference-profile-check",
     "application-profile-check",
+    "discovery-denied",
     "iam-denial",
     "access-denied-unparsed",
     "validation-unparsed",
@@ -1085,7 +1126,7 @@ def _layer_fixes(p: ParsedError) -> list[str]:
 def _references(p: ParsedError) -> list[str]:
     notes = []
     if p.policy_arn:
-        notes.append(f"AWS names the deciding policy: {p.policy_arn}.")
+        notes.append(f"The deciding policy, as AWS names it: {p.policy_arn}")
     if p.authorization_id:
         notes.append(
             f"AWS recorded the evaluation as authorization id {p.authorization_id}: "
@@ -1319,12 +1360,44 @@ def _application_profile(p: ParsedError) -> Explanation:
     return Explanation("application-profile-check", cause, tuple(fixes))
 
 
+_INVOKE_ACTIONS = frozenset(
+    {"bedrock:invokemodel", "bedrock:invokemodelwithresponsestream", "bedrock:counttokens"}
+)
+_DISCOVERY_ACTIONS = frozenset(
+    {
+        "bedrock:listinferenceprofiles",
+        "bedrock:getinferenceprofile",
+        "bedrock:listfoundationmodels",
+        "bedrock:getfoundationmodel",
+        "bedrock:getfoundationmodelavailability",
+    }
+)
+
+
+def _discovery(p: ParsedError) -> Explanation:
+    cause = (
+        f"The caller may not use {p.action}, a read-only call that clients and setup wizards make to list or "
+        "describe models and inference profiles. Without it they fall back to built-in model ids, which may "
+        f"be wrong for your Region or policy and fail later. {_layer_cause(p)}"
+    )
+    fixes = [
+        "Allow bedrock:ListInferenceProfiles, bedrock:GetInferenceProfile and bedrock:ListFoundationModels "
+        "to the runtime role, or pin every model id in the client's settings.",
+    ]
+    if p.policy_type == "scp":
+        fixes.extend(_layer_fixes(p))
+    return Explanation("discovery-denied", cause, tuple(fixes))
+
+
 def _iam(p: ParsedError, destinations_of: DestinationsOf | None) -> Explanation:
     action = (p.action or "").lower()
     if action == "bedrock:callwithbearertoken":
         return _bearer(p)
+    if action in _DISCOVERY_ACTIONS:
+        return _discovery(p)
     arn = parse_arn(p.resource) if p.resource else None
-    if arn is not None and arn.service == "bedrock" and action.startswith("bedrock:"):
+    # A sentence cut before its action ("… on resource: ARN ...") is read as an invocation.
+    if arn is not None and arn.service == "bedrock" and (action in _INVOKE_ACTIONS or not action):
         kind, _, ident = arn.resource.partition("/")
         if kind == "foundation-model" and ident:
             if not arn.region:
@@ -1339,8 +1412,7 @@ def _iam(p: ParsedError, destinations_of: DestinationsOf | None) -> Explanation:
             return _inference_profile(p, ident, arn.region)
         if kind == "application-inference-profile":
             return _application_profile(p)
-    cause = _layer_cause(p)
-    return Explanation("iam-denial", cause, tuple(_layer_fixes(p)))
+    return Explanation("iam-denial", _layer_cause(p), tuple(_layer_fixes(p)))
 
 
 def _prefix_note(model: str | None, region: str | None) -> str:

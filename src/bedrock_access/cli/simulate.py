@@ -186,6 +186,10 @@ def _run_single(args: argparse.Namespace) -> int:
         context=_context(args.context),
         resource_account=args.resource_account,
     )
+    from bedrock_access.iam.validate import validate_policy_set
+
+    for warning in validate_policy_set(policies):
+        sys.stderr.write(f"bedrock-access: warning: {warning}\n")
     decision = Authorizer(policies, rcp_services=rcp_supported_services()).authorize(request)
     if args.format == "json":
         payload = {

@@ -16,6 +16,7 @@ from bedrock_access.iam.engine import Authorizer, OrgLevel, PolicySet
 from bedrock_access.iam.model import Policy
 from bedrock_access.iam.parse import PolicyError, parse_policy
 from bedrock_access.iam.service_data import rcp_supported_services
+from bedrock_access.iam.validate import validate_policy_set
 
 MAX_LINE_BYTES = 8_000_000
 _POLICY_FIELDS = (
@@ -158,16 +159,17 @@ class BatchSimulator:
     """Decides oracle-format lines; remembers compiled policy sets by content."""
 
     def __init__(self, *, cache_size: int = 256) -> None:
-        self._cache: OrderedDict[bytes, Authorizer | BadLine] = OrderedDict()
+        self._cache: OrderedDict[bytes, tuple[Authorizer, tuple[str, ...]] | BadLine] = OrderedDict()
         self._cache_size = cache_size
         self._rcp_services = rcp_supported_services()
 
-    def _authorizer(self, line: Mapping[str, Any]) -> Authorizer:
+    def _authorizer(self, line: Mapping[str, Any]) -> tuple[Authorizer, tuple[str, ...]]:
         key = orjson.dumps([line.get(f) for f in _POLICY_FIELDS])
         cached = self._cache.get(key)
         if cached is None:
             try:
-                cached = Authorizer(policy_set_from_line(line), rcp_services=self._rcp_services)
+                policies = policy_set_from_line(line)
+                cached = (Authorizer(policies, rcp_services=self._rcp_services), validate_policy_set(policies))
             except BadLine as exc:
                 cached = exc
             self._cache[key] = cached
@@ -223,9 +225,12 @@ class BatchSimulator:
         context = request.get("contextVariables", request.get("context")) or {}
         if type(context) is not dict:
             raise BadLine("bad-input", "request.contextVariables must be an object")
-        authorizer = self._authorizer(line)
+        authorizer, warnings = self._authorizer(line)
         decision = authorizer.authorize_normalized(principal, action, resource, _context(context), account)
-        return decision.to_json()
+        out = decision.to_json()
+        if warnings:
+            out["warnings"] = list(warnings)
+        return out
 
     def run(self, lines: Iterable[bytes]) -> Iterator[bytes]:
         for raw in lines:

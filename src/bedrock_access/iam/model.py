@@ -52,6 +52,7 @@ class Policy:
     statements: tuple[Statement, ...]
     size: int  # characters of the document with insignificant white space removed
     duplicate_keys: tuple[str, ...] = ()  # paths of JSON keys that appear twice (AWS refuses them)
+    single_statement: bool = False  # Statement was written as one object rather than a list
 
     @property
     def variables_enabled(self) -> bool:

@@ -143,6 +143,7 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
         statements=statements,
         size=size,
         duplicate_keys=duplicates,
+        single_statement=single,
     )
 
 
