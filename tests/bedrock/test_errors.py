@@ -41,7 +41,9 @@ def test_scp_explicit_deny_matches_the_real_s1_text() -> None:
 
 def test_identity_implicit_deny_matches_the_real_s4_text() -> None:
     # peers-and-failure-scenarios.md S4.
-    assert access_denied_message(ALICE, "bedrock:InvokeModel", FM_USE2, explicit=False, policy_type="identity") == (
+    assert access_denied_message(
+        ALICE, "bedrock:InvokeModel", FM_USE2, explicit=False, policy_type="identity"
+    ) == (
         f"User: {ALICE} is not authorized to perform: bedrock:InvokeModel on resource: {FM_USE2} "
         "because no identity-based policy allows the bedrock:InvokeModel action"
     )
@@ -77,7 +79,9 @@ def test_each_policy_type_is_worded_as_aws_words_it(policy_type: EnginePolicyTyp
 
 
 def test_session_policy_is_never_written_sessions_policy() -> None:
-    message = access_denied_message(ALICE, "bedrock:InvokeModel", FM_USE2, explicit=True, policy_type="session")
+    message = access_denied_message(
+        ALICE, "bedrock:InvokeModel", FM_USE2, explicit=True, policy_type="session"
+    )
     assert "sessions policy" not in message
 
 
@@ -113,7 +117,11 @@ def test_access_denied_envelope_is_403_access_denied_exception() -> None:
     error = access_denied_error(
         ALICE, "bedrock:InvokeModel", FM_USE2, explicit=True, policy_type="scp", operation="Converse"
     )
-    assert (error.error_code, error.http_status, error.connection_error) == ("AccessDeniedException", 403, False)
+    assert (error.error_code, error.http_status, error.connection_error) == (
+        "AccessDeniedException",
+        403,
+        False,
+    )
     assert error.client_text == (
         f"An error occurred (AccessDeniedException) when calling the Converse operation: {error.message}"
     )
@@ -187,7 +195,10 @@ def test_policy_type_vocabularies_map_both_ways() -> None:
             "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123",
             "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0123/alice",
         ),
-        ("arn:aws-us-gov:iam::111122223333:role/Dev", "arn:aws-us-gov:sts::111122223333:assumed-role/Dev/alice"),
+        (
+            "arn:aws-us-gov:iam::111122223333:role/Dev",
+            "arn:aws-us-gov:sts::111122223333:assumed-role/Dev/alice",
+        ),
         ("arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/alice"),
     ],
 )

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 from bedrock_access.bedrock.errors import (
     ACCESS_DENIED,
+    POLICY_PHRASES,
     RUNTIME_OPERATION_PATHS,
     VALIDATION,
     ReportedPolicyType,
@@ -40,6 +41,9 @@ IAM_WINDOW_CHARS = 16_000
 
 MAX_MESSAGE_CHARS = 4_000
 """``ParsedError.message`` is cut to this length."""
+
+MAX_TOKEN_CHARS = 2_048
+"""The longest ARN, id or other token read (IAM caps ARNs at 2048 characters)."""
 
 Kind = Literal["access-denied", "validation", "throttling", "credentials", "model-access", "other"]
 
@@ -268,17 +272,11 @@ _INFERRED_CODE: dict[NonIamCause, str] = {
     "no-model-access": ACCESS_DENIED,
 }
 
-# How each policy type is written after "explicit deny in a/an/the" or "because no".
+# How each policy type is written after "explicit deny in a/an/the" or "because no": the phrases the
+# predictor uses, plus the IAM user guide's "sessions policy" spelling.
 _POLICY_PHRASES: tuple[tuple[str, ReportedPolicyType], ...] = (
-    ("identity-based policy", "identity"),
-    ("resource-based policy", "resource"),
-    ("service control policy", "scp"),
-    ("resource control policy", "rcp"),
-    ("permissions boundary", "boundary"),
-    ("session policy", "session"),
-    ("sessions policy", "session"),  # the IAM user guide's example spelling
-    ("VPC endpoint policy", "vpce"),
-    ("role trust policy", "trust"),
+    *((phrase, policy_type) for policy_type, (_, phrase) in POLICY_PHRASES.items()),
+    ("sessions policy", "session"),
 )
 
 _ANCHOR = "not authorized to perform:"
@@ -354,9 +352,13 @@ class ParsedError:
 
 
 def _read_token(text: str, pos: int) -> tuple[str, int]:
-    """The run of characters from ``pos`` up to whitespace, a quote, a bracket or a backslash."""
+    """The run of characters from ``pos`` up to whitespace, a quote, a bracket or a backslash.
+
+    At most :data:`MAX_TOKEN_CHARS` long: ARNs and ids are shorter, and the bound keeps repeated reads
+    of hostile text linear.
+    """
     end = pos
-    limit = len(text)
+    limit = min(len(text), pos + MAX_TOKEN_CHARS)
     while end < limit and text[end] not in _TOKEN_END:
         end += 1
     return text[pos:end], end
@@ -364,7 +366,8 @@ def _read_token(text: str, pos: int) -> tuple[str, int]:
 
 def _read_token_back(text: str, end: int) -> str:
     start = end
-    while start > 0 and text[start - 1] not in _TOKEN_END:
+    limit = max(0, end - MAX_TOKEN_CHARS)
+    while start > limit and text[start - 1] not in _TOKEN_END:
         start -= 1
     return text[start:end]
 
@@ -434,7 +437,8 @@ def _quoted_value(text: str, pos: int) -> str | None:
     if quote == "'":
         out: list[str] = []
         i = pos + 1
-        while i < len(text):
+        limit = min(len(text), pos + 1 + MAX_MESSAGE_CHARS * 4)
+        while i < limit:
             ch = text[i]
             if ch == "\\" and i + 1 < len(text):
                 out.append(text[i + 1])
@@ -497,9 +501,13 @@ def _botocore(text: str) -> _Envelope | None:
     lead = " when calling the "
     if text.startswith(lead, close + 1):
         operation, end = _read_token(text, close + 1 + len(lead))
-        colon = text.find(": ", end, end + 64)
-        if colon >= 0:
-            message = _rest_of_line(text, colon + 2)
+        if text.startswith(" operation", end):
+            end += len(" operation")
+            if text.startswith(" (reached max retries", end):
+                close_retry = text.find(")", end, end + 64)
+                end = close_retry + 1 if close_retry >= 0 else end
+            if text.startswith(": ", end):
+                message = _rest_of_line(text, end + 2)
     return _Envelope(code or None, operation or None, message or None, status)
 
 
@@ -537,14 +545,16 @@ def _api_error(text: str) -> tuple[int | None, str | None, str | None]:
     if text.startswith(" (", pos):
         pos += 1
     if text.startswith("(", pos):
-        close = text.find(")", pos + 1, pos + 2049)
-        inner = (text[pos + 1 : close] if close >= 0 else _rest_of_line(text, pos + 1)).strip()
+        close = text.find(")", pos + 1, pos + 1 + MAX_TOKEN_CHARS)
+        if close < 0:
+            return None, None, None
+        inner = text[pos + 1 : close].strip()
         status = _status_at(inner, 0)
         if status is not None:
             return status, None, inner[3:].strip() or None
-        model = inner or None
-        if close < 0:
-            return None, model, None
+        if not inner or any(ch.isspace() for ch in inner):
+            return None, None, None
+        model = inner
         pos = close + 1
     if text.startswith(":", pos):
         pos += 1
@@ -556,26 +566,13 @@ def _api_error(text: str) -> tuple[int | None, str | None, str | None]:
     return status, model, _rest_of_line(text, pos + 3) or None
 
 
-_STATUS_MARKERS = (
-    "error code:",
-    "status code:",
-    "status code",
-    "statuscode:",
-    '"statuscode":',
-    "status_code=",
-    "status_code:",
-    "httpstatuscode:",
-    '"httpstatuscode":',
-    "http/1.1 ",
-    "http/2 ",
-    "http ",
-)
+# Lower-case texts after which SDKs and wrappers print the status ("Error code: 403", "Status Code: 403",
+# "StatusCode: 403", "status_code=403", "httpStatusCode": 403, "HTTP/1.1 403"). Up to three separator
+# characters may follow (see _read_status).
+_STATUS_MARKERS = ("error code", "status code", "statuscode", "status_code", "http/1.1 ", "http/2 ", "http ")
 
 
 def _http_status(text: str, lower: str) -> int | None:
-    status, _, _ = _api_error(text)
-    if status is not None:
-        return status
     for marker in _STATUS_MARKERS:
         start = lower.find(marker)
         tries = 0
@@ -693,6 +690,8 @@ def _context(
                 token, end = _read_token(text, after)
                 if text.startswith(" action", end):
                     pos = end + len(" action")
+        elif policy_type is not None and text.startswith(" allows", pos):
+            pos += len(" allows")  # a quote cut right after "allows"
         return False, policy_type, None, None, pos
     return None, None, None, None, pos
 
@@ -770,10 +769,15 @@ def _parse_iam(text: str) -> _Iam | None:
         raw = text.find(_RESOURCE_ANCHOR.lstrip())
     if raw < 0:
         mode = "context"
-        raw = _context_anchor(_collapse(text[:IAM_WINDOW_CHARS]))
+        raw = _context_anchor(text)
         if raw < 0:
-            return None
-        window = _collapse(text[:IAM_WINDOW_CHARS])
+            # The reason clause may be wrapped over lines; look again in the collapsed head of the text.
+            window = _collapse(text[:IAM_WINDOW_CHARS])
+            if _context_anchor(window) < 0:
+                return None
+        else:
+            lo = max(0, raw - MAX_TOKEN_CHARS)
+            window = _collapse(text[lo : raw + IAM_WINDOW_CHARS])
     else:
         lo = max(0, raw - IAM_WINDOW_CHARS // 4)
         window = _collapse(text[lo : raw + IAM_WINDOW_CHARS])
@@ -796,7 +800,8 @@ def _parse_iam(text: str) -> _Iam | None:
         pos = _context_anchor(window)
         before = _read_token_back(window, pos)
         resource = _trim(before) if before.startswith("arn:") else None
-        start = pos - len(before) if before else pos + 1
+        # Keep a resource-like fragment ("inference-profile/eu.…") in the message, not other words.
+        start = pos - len(before) if before and ("/" in before or ":" in before) else pos + 1
     if window.startswith(_RESOURCE_ANCHOR, pos):
         resource, pos = _resource_at(window, pos + len(_RESOURCE_ANCHOR))
         resource = resource or None
@@ -881,6 +886,10 @@ def _first_meaningful_line(text: str) -> str:
     return ""
 
 
+def _has_marker(lower: str, cause: NonIamCause) -> bool:
+    return any(marker in lower for code, _, markers in CAUSES if code == cause for marker in markers)
+
+
 def _marker_line(text: str, lower: str, cause: NonIamCause) -> str | None:
     for code, _, markers in CAUSES:
         if code != cause:
@@ -911,6 +920,11 @@ def _region(resource: str | None) -> str | None:
     return "unspecified" if arn.service == "bedrock" else None
 
 
+def _clip_redacted(message: str) -> str:
+    """Redact before cutting, so that a credential straddling the cut cannot leave a readable prefix."""
+    return redact(message[: MAX_MESSAGE_CHARS + 8 * MAX_TOKEN_CHARS])[:MAX_MESSAGE_CHARS]
+
+
 def _clean(value: str | None) -> str | None:
     return redact(value) if value is not None else None
 
@@ -934,6 +948,8 @@ def parse_error(text: str) -> ParsedError:
     if iam is None:
         iam = _parse_iam(text)
 
+    # Causes are looked for in the raw text and in the decoded body (which has its escapes resolved).
+    haystack = f"{lower}\n{body.lower()}" if body else lower
     boto = _botocore(text)
     api_status, api_model, api_message = _api_error(text)
     http_status = api_status if api_status is not None else _http_status(text, lower)
@@ -942,7 +958,7 @@ def parse_error(text: str) -> ParsedError:
     endpoint_region, url_model, url_operation = _endpoint(text)
 
     error_code = boto.error_code if boto and boto.error_code else _known_code(text)
-    cause = _cause(lower, http_status, iam is not None)
+    cause = _cause(haystack, http_status, iam is not None)
 
     kind: Kind
     if cause is not None:
@@ -965,6 +981,14 @@ def parse_error(text: str) -> ParsedError:
     if iam is not None:
         message = iam.message
     else:
+        # A JSON "message" elsewhere in a log (an unrelated log record) is not the error's message.
+        if (
+            body is not None
+            and cause is not None
+            and _has_marker(lower, cause)
+            and not _has_marker(body.lower(), cause)
+        ):
+            body = None
         message = (
             body
             or (boto.message if boto else None)
@@ -980,7 +1004,7 @@ def parse_error(text: str) -> ParsedError:
     principal = iam.principal if iam else None
     return ParsedError(
         kind=kind,
-        message=redact(message[:MAX_MESSAGE_CHARS]),
+        message=_clip_redacted(message),
         error_code=_clean(error_code),
         http_status=http_status,
         operation=_clean((boto.operation if boto else None) or _go_operation(text) or url_operation),
@@ -1340,9 +1364,19 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
     else:
         cause = (
             f"The check on the inference profile {profile}, made in the source Region {region}, is denied. "
-            + (_layer_cause(p))
+            + _layer_cause(p)
         )
-        fixes = tuple(_layer_fixes(p))
+        fix_list = _layer_fixes(p)
+        if scope_of_profile_id(profile) == GLOBAL_SCOPE:
+            cause += (
+                " Organizations that keep data inside one geography often forbid global profiles on purpose, "
+                "and some clients pick a global profile by themselves."
+            )
+            fix_list.append(
+                "Pin the client's model ids to a geographic profile (for example Claude Code's "
+                "ANTHROPIC_DEFAULT_*_MODEL settings), or turn off the client's global-inference option."
+            )
+        fixes = tuple(fix_list)
     return Explanation("inference-profile-check", cause, fixes)
 
 

@@ -77,7 +77,9 @@ class VersionInfo:
         return self.value >= gate
 
 
-def version_info(config: ClientConfig, client: str, current: str, findings: list[ConfigFinding]) -> VersionInfo:
+def version_info(
+    config: ClientConfig, client: str, current: str, findings: list[ConfigFinding]
+) -> VersionInfo:
     parsed = parse_version(config.version)
     if parsed is not None:
         return VersionInfo(parsed, config.version, False)
@@ -155,12 +157,16 @@ def get_bool(data: Mapping[str, Any], key: str, source: str, *, field_prefix: st
     raise InputError(f"expected true or false, got {value!r}", source=source, field=field_prefix + key)
 
 
-def get_map(data: Mapping[str, Any], key: str, source: str, *, field_prefix: str = "") -> Mapping[str, Any] | None:
+def get_map(
+    data: Mapping[str, Any], key: str, source: str, *, field_prefix: str = ""
+) -> Mapping[str, Any] | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise InputError(f"expected a mapping, got {type(value).__name__}", source=source, field=field_prefix + key)
+        raise InputError(
+            f"expected a mapping, got {type(value).__name__}", source=source, field=field_prefix + key
+        )
     return value
 
 
@@ -169,7 +175,9 @@ def get_list(data: Mapping[str, Any], key: str, source: str, *, field_prefix: st
     if value is None:
         return None
     if not isinstance(value, list):
-        raise InputError(f"expected a list, got {type(value).__name__}", source=source, field=field_prefix + key)
+        raise InputError(
+            f"expected a list, got {type(value).__name__}", source=source, field=field_prefix + key
+        )
     return value
 
 
@@ -236,14 +244,21 @@ def bearer_type_findings(creds: Credentials) -> list[ConfigFinding]:
     return []
 
 
-def profile_credentials(files: AwsSharedFiles, profile: str, profile_origin: str, *, client: str) -> Credentials:
+def profile_credentials(
+    files: AwsSharedFiles, profile: str, profile_origin: str, *, client: str
+) -> Credentials:
     """What a named profile resolves to, in botocore's provider order (assume-role, web identity, SSO,
     credentials-file keys, credential_process, config-file keys)."""
     hints: dict[str, str] = {"aws_profile": profile}
     where = f"AWS profile {profile!r} ({profile_origin})"
     if not files.known:
         hints["credential_kind"] = "profile"
-        return Credentials("profile", f"{where}; shared files not supplied", origin=profile_origin, hints=MappingProxyType(hints))
+        return Credentials(
+            "profile",
+            f"{where}; shared files not supplied",
+            origin=profile_origin,
+            hints=MappingProxyType(hints),
+        )
     role = files.lookup(profile, "role_arn")
     if role is not None:
         match = _ROLE_ARN_RE.match(role.value)
@@ -252,14 +267,26 @@ def profile_credentials(files: AwsSharedFiles, profile: str, profile_origin: str
             hints["account"] = match.group(1)
         if files.lookup(profile, "web_identity_token_file") is not None:
             hints["credential_kind"] = "web-identity"
-            return Credentials("profile:web-identity", f"{where}: web identity → {role.value}", origin=role.origin, hints=MappingProxyType(hints))
+            return Credentials(
+                "profile:web-identity",
+                f"{where}: web identity → {role.value}",
+                origin=role.origin,
+                hints=MappingProxyType(hints),
+            )
         source = files.lookup(profile, "source_profile") or files.lookup(profile, "credential_source")
         if source is not None:
             hints["source"] = source.value
         hints["credential_kind"] = "assume-role"
         via = f" via {source.value}" if source else ""
-        return Credentials("profile:assume-role", f"{where}: assumes {role.value}{via}", origin=role.origin, hints=MappingProxyType(hints))
-    sso = files.lookup(profile, "sso_session", prefer="config") or files.lookup(profile, "sso_start_url", prefer="config")
+        return Credentials(
+            "profile:assume-role",
+            f"{where}: assumes {role.value}{via}",
+            origin=role.origin,
+            hints=MappingProxyType(hints),
+        )
+    sso = files.lookup(profile, "sso_session", prefer="config") or files.lookup(
+        profile, "sso_start_url", prefer="config"
+    )
     if sso is not None:
         account = files.lookup(profile, "sso_account_id", prefer="config")
         role_name = files.lookup(profile, "sso_role_name", prefer="config")
@@ -270,23 +297,48 @@ def profile_credentials(files: AwsSharedFiles, profile: str, profile_origin: str
         hints["credential_kind"] = "sso"
         target = f" → account {account.value}" if account else ""
         target += f" role {role_name.value}" if role_name else ""
-        return Credentials("profile:sso", f"{where}: IAM Identity Center{target}", origin=sso.origin, hints=MappingProxyType(hints))
+        return Credentials(
+            "profile:sso",
+            f"{where}: IAM Identity Center{target}",
+            origin=sso.origin,
+            hints=MappingProxyType(hints),
+        )
     creds_file = files.credentials_profiles.get(profile)
     key = creds_file.get("aws_access_key_id") if creds_file else None
     if key is not None:
         hints["credential_kind"] = "static-keys"
-        return Credentials("profile:static", f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}", origin=key.origin, hints=MappingProxyType(hints))
+        return Credentials(
+            "profile:static",
+            f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}",
+            origin=key.origin,
+            hints=MappingProxyType(hints),
+        )
     process = files.lookup(profile, "credential_process")
     if process is not None:
         hints["credential_kind"] = "credential-process"
-        return Credentials("profile:process", f"{where}: credential_process ({process.origin})", origin=process.origin, hints=MappingProxyType(hints))
+        return Credentials(
+            "profile:process",
+            f"{where}: credential_process ({process.origin})",
+            origin=process.origin,
+            hints=MappingProxyType(hints),
+        )
     cfg = files.config_profiles.get(profile)
     key = cfg.get("aws_access_key_id") if cfg else None
     if key is not None:
         hints["credential_kind"] = "static-keys"
-        return Credentials("profile:static", f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}", origin=key.origin, hints=MappingProxyType(hints))
+        return Credentials(
+            "profile:static",
+            f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}",
+            origin=key.origin,
+            hints=MappingProxyType(hints),
+        )
     hints["credential_kind"] = "profile"
-    return Credentials("profile", f"{where}: no credentials found in the profile", origin=profile_origin, hints=MappingProxyType(hints))
+    return Credentials(
+        "profile",
+        f"{where}: no credentials found in the profile",
+        origin=profile_origin,
+        hints=MappingProxyType(hints),
+    )
 
 
 def env_key_credentials(key: Sourced) -> Credentials:
@@ -294,11 +346,15 @@ def env_key_credentials(key: Sourced) -> Credentials:
         "env-keys",
         f"{access_key_kind(key.value)} from {key.origin}",
         origin=key.origin,
-        hints=MappingProxyType({"credential_kind": "static-keys" if key.value.startswith("AKIA") else "temporary-keys"}),
+        hints=MappingProxyType(
+            {"credential_kind": "static-keys" if key.value.startswith("AKIA") else "temporary-keys"}
+        ),
     )
 
 
-def profile_missing_findings(files: AwsSharedFiles, profile: Sourced | None, client: str) -> list[ConfigFinding]:
+def profile_missing_findings(
+    files: AwsSharedFiles, profile: Sourced | None, client: str
+) -> list[ConfigFinding]:
     if profile is None or not files.known or profile.value == "default" or files.has_profile(profile.value):
         return []
     return [
@@ -393,7 +449,8 @@ def common_checks(
                         "PROFILE_GEO_MISMATCH",
                         f"{inv.label}: the '{prefix}.' profile {inv.model!r} is called from {inv.region}, outside its "
                         "geography: 400 'The provided model identifier is invalid.'",
-                        hint=geo_hint or f"Use the profile prefix of {inv.region}'s geography, or change the Region.",
+                        hint=geo_hint
+                        or f"Use the profile prefix of {inv.region}'s geography, or change the Region.",
                         origin=inv.origin.get("model", ""),
                         invocations=[inv.label],
                     )
@@ -472,7 +529,9 @@ def common_checks(
                     "ROLE_REGION_DIFFERS",
                     f"{', '.join(labels)} go to {region}, while {main.label} goes to {main.region}.",
                     hint="Policies must allow both Regions, and a short-term API key works in one Region only.",
-                    origin=next(inv.origin.get("region", "") for inv in invocations if inv.label == labels[0]),
+                    origin=next(
+                        inv.origin.get("region", "") for inv in invocations if inv.label == labels[0]
+                    ),
                     invocations=labels,
                 )
             )
@@ -525,6 +584,8 @@ def _endpoint_checks(client: str, invocations: Sequence[Invocation]) -> list[Con
     for (url, origin), invs in by_url.items():
         info = endpoint_info(url)
         labels = [inv.label for inv in invs]
+        if ".undefined." in info.host:
+            continue  # a broken URL the reader reports itself (Continue)
         if info.vpce:
             out.append(
                 finding(
@@ -571,7 +632,9 @@ def file_secret_findings(layers: Iterable[SettingsLayer], client: str) -> list[C
         long_term: list[str] = []
         temporary: list[str] = []
 
-        def walk(path: str, value: Any, long_term: list[str] = long_term, temporary: list[str] = temporary) -> None:
+        def walk(
+            path: str, value: Any, long_term: list[str] = long_term, temporary: list[str] = temporary
+        ) -> None:
             if isinstance(value, str):
                 if value.startswith("AKIA") or value.startswith("ABSK"):
                     long_term.append(path)

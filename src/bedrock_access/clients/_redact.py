@@ -78,7 +78,9 @@ def classify_bearer(token: str) -> BearerInfo:
     if token.startswith(prefix):
         body = token[len(prefix) :]
         try:
-            decoded = base64.b64decode(body + "=" * (-len(body) % 4), validate=False).decode("utf-8", "replace")
+            decoded = base64.b64decode(body + "=" * (-len(body) % 4), validate=False).decode(
+                "utf-8", "replace"
+            )
         except (binascii.Error, ValueError):
             return BearerInfo("short-term")
         match = _CREDENTIAL_SCOPE_RE.search(unquote(decoded))

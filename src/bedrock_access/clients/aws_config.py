@@ -58,7 +58,9 @@ def _parse_nested(raw: str, source: str, section: str, key: str) -> dict[str, st
         if not line:
             continue
         if "=" not in line:
-            raise InputError(f"nested value line {line!r} has no '='", source=source, field=f"[{section}] {key}")
+            raise InputError(
+                f"nested value line {line!r} has no '='", source=source, field=f"[{section}] {key}"
+            )
         name, _, value = line.partition("=")
         nested[name.strip().lower()] = value.strip()
     return nested
@@ -69,7 +71,9 @@ def _parse_ini(text: str, source: str) -> dict[str, tuple[dict[str, str], dict[s
     try:
         parser.read_string(text, source=source)
     except configparser.MissingSectionHeaderError as exc:
-        raise InputError("the file does not start with a [section] header", source=source, line=exc.lineno) from None
+        raise InputError(
+            "the file does not start with a [section] header", source=source, line=exc.lineno
+        ) from None
     except configparser.DuplicateSectionError as exc:
         raise InputError(f"section [{exc.section}] appears twice", source=source, line=exc.lineno) from None
     except configparser.DuplicateOptionError as exc:
@@ -94,7 +98,9 @@ def _parse_ini(text: str, source: str) -> dict[str, tuple[dict[str, str], dict[s
     return sections
 
 
-def _profile(name: str, section: str, source: str, flat: dict[str, str], nested: dict[str, dict[str, str]]) -> AwsProfile:
+def _profile(
+    name: str, section: str, source: str, flat: dict[str, str], nested: dict[str, dict[str, str]]
+) -> AwsProfile:
     return AwsProfile(
         name=name,
         section=section,
@@ -141,7 +147,11 @@ class AwsSharedFiles:
 
     @classmethod
     def from_sources(cls, config: SourceText | None, credentials: SourceText | None) -> AwsSharedFiles:
-        cfg = parse_aws_config(config.text, config.source) if config else {"profile": {}, "sso-session": {}, "services": {}}
+        cfg = (
+            parse_aws_config(config.text, config.source)
+            if config
+            else {"profile": {}, "sso-session": {}, "services": {}}
+        )
         creds = parse_aws_credentials(credentials.text, credentials.source) if credentials else {}
         return cls(
             config_profiles=MappingProxyType(cfg["profile"]),
@@ -189,7 +199,9 @@ class AwsSharedFiles:
         section = self.services[ref.value]
         nested = section.nested.get(service)
         if nested and nested.get("endpoint_url"):
-            return Sourced(nested["endpoint_url"], f"{section.source} [{section.section}] {service}.endpoint_url")
+            return Sourced(
+                nested["endpoint_url"], f"{section.source} [{section.section}] {service}.endpoint_url"
+            )
         return None
 
     def __repr__(self) -> str:

@@ -152,7 +152,11 @@ class ClientResolution:
         """An invocation of ``model`` with this session's region, auth and endpoint."""
         if self.region is None:
             raise ValueError(f"{self.kind}: no region resolved, so no invocation can be built")
-        origin = {"model": "given by caller", "region": self.region_origin or "", "auth": self.credential_source}
+        origin = {
+            "model": "given by caller",
+            "region": self.region_origin or "",
+            "auth": self.credential_source,
+        }
         return Invocation(
             label=label or f"{self.kind} {role or 'call'}",
             model=model,

@@ -1,0 +1,173 @@
+"""``bedrock-access explain``: read an error the user got and say why, in plain words."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bedrock_access.errors import InputError
+
+DESCRIPTION = """\
+Parse a pasted Bedrock or IAM error (also wrapped by Claude Code, botocore or LiteLLM), classify it and
+explain its cause and fixes. With --scenario, decide the failing check again under the scenario's
+policies and name the statement that blocks it.
+
+  pbpaste | bedrock-access explain
+  bedrock-access explain error.txt --scenario examples/control-tower-region-deny.yaml --format json
+"""
+
+MAX_INPUT_BYTES = 1_000_000
+_LAYER_WORDS = {
+    "identity": "identity-based policy",
+    "scp": "service control policy",
+    "rcp": "resource control policy",
+    "boundary": "permissions boundary",
+    "session": "session policy",
+    "resource": "resource-based policy",
+    "vpce": "VPC endpoint policy",
+    "trust": "role trust policy",
+}
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "explain",
+        help="explain a pasted AccessDenied or validation error",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", nargs="?", default="-", help="file with the error text, or - for standard input")
+    p.add_argument("--scenario", help="re-evaluate under this scenario and name the blocking statement")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run)
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        source = "standard input"
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+        source = path
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"more than {MAX_INPUT_BYTES} bytes; paste only the error", source=source)
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise InputError("no error text given", source=source)
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+
+    from bedrock_access.bedrock.error_parse import explain_parsed, parse_error
+    from bedrock_access.bedrock.reevaluate import destinations_of
+    from bedrock_access.catalog import load_catalog
+
+    text = _read(args.file)
+    catalog = load_catalog()
+    parsed = parse_error(text)
+    explanation = explain_parsed(parsed, lambda model, region: destinations_of(catalog, model, region))
+    reevaluation = _reevaluate(args.scenario, parsed, catalog) if args.scenario else None
+
+    doc: dict[str, Any] = {
+        "kind": parsed.kind,
+        "error_code": parsed.error_code,
+        "http_status": parsed.http_status,
+        "operation": parsed.operation,
+        "principal": parsed.principal,
+        "action": parsed.action,
+        "resource": parsed.resource,
+        "region": parsed.region,
+        "account": parsed.account,
+        "model_id": parsed.model_id,
+        "policy_type": parsed.policy_type,
+        "policy_arn": parsed.policy_arn,
+        "explicit": parsed.explicit,
+        "non_iam_cause": parsed.non_iam_cause,
+        "explanation_code": explanation.code,
+        "cause": explanation.cause,
+        "fixes": list(explanation.fixes),
+        "message": parsed.message,
+    }
+    if reevaluation is not None:
+        doc["scenario"] = reevaluation
+    if args.format == "json":
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(_text(doc) + "\n")
+    return 0
+
+
+def _reevaluate(path: str, parsed: Any, catalog: Any) -> dict[str, Any]:
+    from bedrock_access.bedrock.assess import assess
+    from bedrock_access.bedrock.reevaluate import reevaluate
+    from bedrock_access.iam.engine import Authorizer
+    from bedrock_access.iam.explain import describe
+    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    authorizer = Authorizer(scenario.policy_set(), rcp_services=rcp_supported_services())
+    env = scenario.environment()
+    assessments = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
+    result = reevaluate(parsed, assessments, env, authorizer)
+    if result is None:
+        return {
+            "path": path,
+            "evaluated": False,
+            "note": "the error names no action and resource to re-evaluate",
+        }
+    return {
+        "path": path,
+        "evaluated": True,
+        "decision": result.decision.outcome,
+        "reproduced": result.reproduced,
+        "invocation": result.invocation_label,
+        "hop": result.hop,
+        "decided_by": [d.to_json() for d in result.decision.decisive],
+        "statements": [describe(d) for d in result.decision.decisive],
+        "note": result.note,
+    }
+
+
+def _text(doc: dict[str, Any]) -> str:
+    lines = [f"Kind: {doc['kind']}" + (f" ({doc['error_code']})" if doc["error_code"] else "")]
+    if doc["action"]:
+        lines.append(f"Denied: {doc['action']} on {doc['resource'] or '(no resource named)'}")
+        lines.append(f"  by {doc['principal']}")
+        if doc["policy_type"]:
+            how = "explicit deny" if doc["explicit"] else "no Allow"
+            layer = _LAYER_WORDS.get(doc["policy_type"], doc["policy_type"])
+            lines.append(f"  {how} in a {layer}" + (f" ({doc['policy_arn']})" if doc["policy_arn"] else ""))
+        if doc["region"]:
+            lines.append(f"  Region of the check: {doc['region']}")
+    lines.append("")
+    lines.append(f"Why: {doc['cause']}")
+    if doc["fixes"]:
+        lines.append("")
+        lines.append("What to do:")
+        lines.extend(f"  - {fix}" for fix in doc["fixes"])
+    scenario = doc.get("scenario")
+    if scenario:
+        lines.append("")
+        lines.append(f"Under {scenario['path']}:")
+        if not scenario["evaluated"]:
+            lines.append(f"  {scenario['note']}")
+        else:
+            where = f" ({scenario['invocation']}, {scenario['hop']})" if scenario["invocation"] else ""
+            lines.append(f"  decision {scenario['decision']}{where}")
+            lines.extend(f"  - {s}" for s in scenario["statements"])
+            lines.append(
+                "  this reproduces the error"
+                if scenario["reproduced"]
+                else "  this does NOT reproduce the error: the scenario's policies differ from the ones AWS evaluated"
+            )
+            if scenario["note"]:
+                lines.append(f"  note: {scenario['note']}")
+    return "\n".join(lines)
