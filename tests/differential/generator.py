@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import orjson
+
 Json = dict[str, Any]
 Decision = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
 GapId = int | str
@@ -214,7 +216,9 @@ def _base_context(rng: random.Random, p: Principal, region: str) -> Json:
     if p.kind == "user" and rng.random() < 0.9:
         ctx["aws:username"] = p.name
     if rng.random() < 0.6:
-        ctx["aws:PrincipalTag/team"] = rng.choice(TEAMS)
+        ctx["aws:PrincipalTag/team"] = (
+            rng.choice(TEAMS) if rng.random() < 0.95 else rng.choice(("proj*", "ml?"))
+        )
     if rng.random() < 0.75:
         if rng.random() < 0.7:
             ctx["aws:SourceIp"] = rng.choice(IPV4_ADDRESSES)
@@ -249,7 +253,9 @@ def _bedrock_request(rng: random.Random, p: Principal) -> Req:
         _profile_arn(region, OTHER_ACCOUNT if acct == ACCOUNT else ACCOUNT, GEO_OF[region], model),
     )
     if roll < 0.62:
-        action = rng.choice(("bedrock:InvokeModel", "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"))
+        action = rng.choice(
+            ("bedrock:InvokeModel", "bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+        )
         kind = rng.random()
         ctx_extra: Json = {}
         if kind < 0.3:  # direct call to a foundation model in its Region
@@ -328,7 +334,9 @@ def _ec2_request(rng: random.Random, p: Principal) -> Req:
     else:
         instance = rng.choice(INSTANCES)
         resource = f"arn:aws:ec2:{region}:{p.account}:instance/{instance}"
-        decoy = f"arn:aws:ec2:{region}:{p.account}:instance/{rng.choice([i for i in INSTANCES if i != instance])}"
+        decoy = (
+            f"arn:aws:ec2:{region}:{p.account}:instance/{rng.choice([i for i in INSTANCES if i != instance])}"
+        )
         req = Req(p, action, "ec2", resource, None, region, decoys=(decoy,))
     req.ctx = _base_context(rng, p, region)
     if not req.wildcard_only and rng.random() < 0.6:
@@ -393,7 +401,13 @@ def _action_patterns(rng: random.Random, req: Req, matching: bool) -> list[str]:
         patterns = [pattern, *rng.sample(others, rng.choice((0, 0, 1, 2)))]
         rng.shuffle(patterns)
         return patterns
-    non_matching = [*others, "sqs:SendMessage", "s3:GetObject", "ec2:DescribeInstances", "bedrock:ListCustomModels"]
+    non_matching = [
+        *others,
+        "sqs:SendMessage",
+        "s3:GetObject",
+        "ec2:DescribeInstances",
+        "bedrock:ListCustomModels",
+    ]
     picks = rng.sample([a for a in non_matching if a.lower() != action.lower()], rng.choice((1, 1, 2)))
     if rng.random() < 0.2:
         # Prefix patterns that stop short of the action (Invoke* does not cover GetFoundationModel).
@@ -516,7 +530,13 @@ def _cond_region(rng: random.Random, req: Req) -> Clause:
     roll = rng.random()
     if roll < 0.55:
         op = rng.choice(
-            ("StringEquals", "StringNotEquals", "StringEqualsIfExists", "StringNotEqualsIfExists", "StringNotEquals")
+            (
+                "StringEquals",
+                "StringNotEquals",
+                "StringEqualsIfExists",
+                "StringNotEqualsIfExists",
+                "StringNotEquals",
+            )
         )
         vals = _values(rng, (*REGIONS, "unspecified"), value, rng.randint(1, 3))
     elif roll < 0.75:
@@ -524,7 +544,9 @@ def _cond_region(rng: random.Random, req: Req) -> Clause:
         vals = rng.sample(("us-*", "eu-*", "*-west-?", "ap-*", "us-east-?", "*"), rng.randint(1, 2))
     elif roll < 0.9:
         op = rng.choice(("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"))
-        vals = [v.upper() if rng.random() < 0.5 else v for v in _values(rng, REGIONS, value, rng.randint(1, 2))]
+        vals = [
+            v.upper() if rng.random() < 0.5 else v for v in _values(rng, REGIONS, value, rng.randint(1, 2))
+        ]
     else:
         op = rng.choice(("ForAnyValue:StringEquals", "ForAllValues:StringEquals", "ForAnyValue:StringLike"))
         vals = _values(rng, (*REGIONS, "us-*"), value, rng.randint(1, 2))
@@ -573,7 +595,9 @@ def _ip_version(text: str) -> int:
 
 
 def _cond_ip(rng: random.Random, req: Req) -> Clause:
-    op = rng.choice(("IpAddress", "NotIpAddress", "NotIpAddress", "IpAddressIfExists", "NotIpAddressIfExists"))
+    op = rng.choice(
+        ("IpAddress", "NotIpAddress", "NotIpAddress", "IpAddressIfExists", "NotIpAddressIfExists")
+    )
     pool = [*IPV4_BLOCKS, *IPV6_BLOCKS]
     source = req.ctx.get("aws:SourceIp")
     if op.startswith("Not") and isinstance(source, str):
@@ -606,7 +630,11 @@ def _cond_numeric(rng: random.Random, req: Req) -> Clause:
     )
     if req.action == "s3:ListBucket" and rng.random() < 0.5:
         return op, _key(rng, "s3:max-keys"), rng.choice(("100", "1000", "10"))
-    return op, _key(rng, "aws:MultiFactorAuthAge"), _maybe_scalar(rng, rng.sample(["300", "3600", "7200.5", "60"], rng.randint(1, 2)))
+    return (
+        op,
+        _key(rng, "aws:MultiFactorAuthAge"),
+        _maybe_scalar(rng, rng.sample(["300", "3600", "7200.5", "60"], rng.randint(1, 2))),
+    )
 
 
 def _cond_date(rng: random.Random, req: Req) -> Clause:
@@ -623,7 +651,9 @@ def _cond_date(rng: random.Random, req: Req) -> Clause:
     )
     # Same format on both sides (gap 5): ISO 8601 for aws:CurrentTime, epoch seconds for aws:EpochTime.
     if "aws:EpochTime" in req.ctx and rng.random() < 0.7:
-        values = [str(int(datetime.fromisoformat(t).timestamp())) for t in rng.sample(TIMES, rng.randint(1, 2))]
+        values = [
+            str(int(datetime.fromisoformat(t).timestamp())) for t in rng.sample(TIMES, rng.randint(1, 2))
+        ]
         return op, _key(rng, "aws:EpochTime"), _maybe_scalar(rng, values)
     return op, _key(rng, "aws:CurrentTime"), _maybe_scalar(rng, rng.sample(TIMES, rng.randint(1, 2)))
 
@@ -638,9 +668,15 @@ def _cond_principal_tag(rng: random.Random, req: Req) -> Clause:
         value = rng.choice(("${aws:username}", "${aws:PrincipalTag/dept, 'ml'}", "${aws:ResourceTag/team}"))
         return rng.choice(("StringEquals", "StringNotEquals", "StringLike")), key, value
     if roll < 0.4:
-        return "StringLike", key, rng.choice(("m?", "*a*", "proj${*}", "r*ch"))
+        return "StringLike", key, rng.choice(("m?", "*a*", "proj${*}", "r*ch", "ml${?}"))
     op = rng.choice(
-        ("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringEqualsIfExists", "StringNotEqualsIgnoreCase")
+        (
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringEqualsIfExists",
+            "StringNotEqualsIgnoreCase",
+        )
     )
     vals = _values(rng, TEAMS, req.ctx.get("aws:PrincipalTag/team"), rng.randint(1, 2))
     if "IgnoreCase" in op:
@@ -653,7 +689,11 @@ def _cond_resource_tag(rng: random.Random, req: Req) -> Clause:
     if rng.random() < 0.5:
         return rng.choice(("StringEquals", "StringNotEquals")), key, "${aws:PrincipalTag/team}"
     op = rng.choice(("StringEquals", "StringNotEqualsIfExists", "StringLike"))
-    return op, key, _maybe_scalar(rng, _values(rng, TEAMS, req.ctx.get("aws:ResourceTag/team"), rng.randint(1, 2)))
+    return (
+        op,
+        key,
+        _maybe_scalar(rng, _values(rng, TEAMS, req.ctx.get("aws:ResourceTag/team"), rng.randint(1, 2))),
+    )
 
 
 def _cond_tag_keys(rng: random.Random, req: Req) -> Clause:
@@ -676,14 +716,22 @@ def _cond_tag_keys(rng: random.Random, req: Req) -> Clause:
 def _cond_request_tag(rng: random.Random, req: Req) -> Clause:
     tag = rng.choice(TAG_KEYS)
     op = rng.choice(("StringEquals", "StringLike", "StringNotEquals", "StringEqualsIfExists"))
-    return op, _key(rng, f"aws:RequestTag/{tag}"), _maybe_scalar(rng, rng.sample([*TEAMS, "m*"], rng.randint(1, 2)))
+    return (
+        op,
+        _key(rng, f"aws:RequestTag/{tag}"),
+        _maybe_scalar(rng, rng.sample([*TEAMS, "m*"], rng.randint(1, 2))),
+    )
 
 
 def _cond_principal(rng: random.Random, req: Req) -> Clause:
     roll = rng.random()
     if roll < 0.3:
         op = rng.choice(("StringEquals", "StringNotEquals"))
-        return op, _key(rng, "aws:PrincipalAccount"), _values(rng, (ACCOUNT, OTHER_ACCOUNT), req.principal.account, 1)
+        return (
+            op,
+            _key(rng, "aws:PrincipalAccount"),
+            _values(rng, (ACCOUNT, OTHER_ACCOUNT), req.principal.account, 1),
+        )
     if roll < 0.5:
         op = rng.choice(("StringEquals", "StringNotEquals", "StringNotEqualsIfExists"))
         return op, _key(rng, "aws:PrincipalOrgID"), ORG_ID
@@ -694,11 +742,16 @@ def _cond_principal(rng: random.Random, req: Req) -> Clause:
             f"arn:aws:iam::{ACCOUNT}:user/*",
             f"arn:aws:iam::{req.principal.account}:role/team/*",
             "arn:aws:iam::*:role/*",
+            "arn:aws:iam::*:user/${aws:username}",
             req.principal.role_arn or req.principal.arn,
         )
         return op, _key(rng, "aws:PrincipalArn"), _maybe_scalar(rng, rng.sample(pool, rng.randint(1, 2)))
     op = rng.choice(("StringEquals", "StringLike", "StringNotEquals"))
-    return op, _key(rng, "aws:username"), _maybe_scalar(rng, rng.sample(["alice", "bob", "a*", "?ob"], rng.randint(1, 2)))
+    return (
+        op,
+        _key(rng, "aws:username"),
+        _maybe_scalar(rng, rng.sample(["alice", "bob", "a*", "?ob"], rng.randint(1, 2))),
+    )
 
 
 def _cond_s3_prefix(rng: random.Random, req: Req) -> Clause:
@@ -837,7 +890,11 @@ def _service_allow_list_scp(rng: random.Random, req: Req) -> Json:
 
 def _scp_levels(rng: random.Random, req: Req) -> list[Json]:
     count = rng.choice((1, 2, 2, 3, 3))
-    identifiers = [ROOT_ID, OU_ID, req.principal.account][:count] if count < 3 else [ROOT_ID, OU_ID, req.principal.account]
+    identifiers = (
+        [ROOT_ID, OU_ID, req.principal.account][:count]
+        if count < 3
+        else [ROOT_ID, OU_ID, req.principal.account]
+    )
     if count == 2 and rng.random() < 0.5:
         identifiers = [ROOT_ID, req.principal.account]
     levels = []
@@ -860,7 +917,12 @@ def _scp_levels(rng: random.Random, req: Req) -> list[Json]:
 
 
 def _principal_element(
-    rng: random.Random, req: Req, *, matching: bool, avoid_session_arn: bool = False, avoid_wildcard: bool = False
+    rng: random.Random,
+    req: Req,
+    *,
+    matching: bool,
+    avoid_session_arn: bool = False,
+    avoid_wildcard: bool = False,
 ) -> Json | str:
     """A Principal element naming the caller (``matching``) or someone else.
 
@@ -908,6 +970,23 @@ def _principal_element(
     }
 
 
+def _not_principal(req: Req, *, exempt_caller: bool) -> Json:
+    """NotPrincipal in the form the NotPrincipal page recommends: the principal, its role, its account.
+
+    Partial lists (a session without its role, a user without its account) "might" deny (AWS's word), so
+    they are not generated.
+    """
+    p = req.principal
+    if exempt_caller:
+        names = [p.arn]
+        if p.kind == "session" and p.role_arn is not None:
+            names.append(p.role_arn)
+        names.append(f"arn:aws:iam::{p.account}:root")
+        return {"AWS": names}
+    other = "999988887777"
+    return {"AWS": [f"arn:aws:iam::{other}:user/mallory", f"arn:aws:iam::{other}:root"]}
+
+
 def _resource_policy(rng: random.Random, req: Req, *, session_policy: bool, boundary: bool) -> Json:
     statements = []
     for i in range(rng.randint(1, 3)):
@@ -915,8 +994,11 @@ def _resource_policy(rng: random.Random, req: Req, *, session_policy: bool, boun
         stmt = _statement(rng, req, effect, p_match=0.8, p_cond=0.3, p_not_action=0.05, p_not_resource=0.0)
         principal_matches = rng.random() < 0.75
         if effect == "Deny" and rng.random() < 0.15:
-            principal = _principal_element(rng, req, matching=not principal_matches)
-            stmt = {"Sid": f"R{i + 1}", **stmt, "NotPrincipal": principal}
+            stmt = {
+                "Sid": f"R{i + 1}",
+                **stmt,
+                "NotPrincipal": _not_principal(req, exempt_caller=not principal_matches),
+            }
         else:
             principal = _principal_element(
                 rng,
@@ -959,7 +1041,12 @@ def _request_json(req: Req) -> Json:
     ctx: Json = {}
     for key, value in req.ctx.items():
         ctx[key] = value
-    return {"principal": req.principal.arn, "action": req.action, "resource": resource, "contextVariables": ctx}
+    return {
+        "principal": req.principal.arn,
+        "action": req.action,
+        "resource": resource,
+        "contextVariables": ctx,
+    }
 
 
 def _scramble_context_keys(rng: random.Random, ctx: Json) -> Json:
@@ -994,6 +1081,8 @@ def _untagged_case(rng: random.Random, case_id: str) -> Json:
     identity = [
         _policy(rng, req, f"Identity{i + 1}", p_deny=0.14) for i in range(rng.choice((0, 1, 1, 1, 2, 2, 3)))
     ]
+    if rng.random() < 0.12:
+        identity.append(_named("NetworkPerimeter", [_ip_perimeter_deny(rng, req)]))
     if identity or rng.random() < 0.5:
         line["identityPolicies"] = identity
     if rng.random() < 0.5:
@@ -1002,19 +1091,82 @@ def _untagged_case(rng: random.Random, case_id: str) -> Json:
         line["permissionBoundaryPolicies"] = [_policy(rng, req, "Boundary", p_deny=0.1, max_statements=2)]
     if p.kind == "session" and rng.random() < 0.4:
         line["sessionPolicy"] = _policy(rng, req, "Session", p_deny=0.1, max_statements=2)["policy"]
-    if service in RESOURCE_POLICY_SERVICES and (cross or rng.random() < 0.55):
-        if not (cross and rng.random() < 0.12):
-            line["resourcePolicy"] = _resource_policy(
-                rng, req, session_policy="sessionPolicy" in line, boundary="permissionBoundaryPolicies" in line
-            )
+    if (
+        service in RESOURCE_POLICY_SERVICES
+        and (cross or rng.random() < 0.55)
+        and not (cross and rng.random() < 0.12)
+    ):
+        line["resourcePolicy"] = _resource_policy(
+            rng,
+            req,
+            session_policy="sessionPolicy" in line,
+            boundary="permissionBoundaryPolicies" in line,
+        )
     if service in RESOURCE_POLICY_SERVICES and rng.random() < 0.12:
         line["resourceControlPolicies"] = _rcp_levels(rng, req)
+    if rng.random() < 0.05:
+        line["vpcEndpointPolicies"] = [_endpoint_policy(rng, req)]
     request = _request_json(req)
     request["contextVariables"] = _scramble_context_keys(rng, request["contextVariables"])
     if rng.random() < 0.1:
         request["action"] = _case(rng, req.action)
     line["request"] = request
+    if rng.random() < 0.15:
+        _vary_input_shape(rng, line)
     return line
+
+
+def _endpoint_policy(rng: random.Random, req: Req) -> Json:
+    """A VPC endpoint policy: statements with ``Principal: "*"`` (the endpoint limits, it never grants)."""
+    statements = []
+    for _ in range(rng.randint(1, 2)):
+        stmt = _statement(
+            rng, req, "Deny" if rng.random() < 0.2 else "Allow", p_match=0.8, p_cond=0.2, p_not_resource=0.0
+        )
+        statements.append({**stmt, "Principal": "*"})
+    return _named("Endpoint", statements)
+
+
+def _ip_perimeter_deny(rng: random.Random, req: Req) -> Json:
+    """The usual network perimeter: deny calls from outside known ranges unless an AWS service calls."""
+    blocks = rng.sample([b for b in (*IPV4_BLOCKS, *IPV6_BLOCKS) if "/" in b], rng.randint(1, 3))
+    condition: Json = {
+        rng.choice(("NotIpAddress", "NotIpAddressIfExists")): {_key(rng, "aws:SourceIp"): blocks}
+    }
+    if rng.random() < 0.8:
+        condition[rng.choice(("Bool", "BoolIfExists"))] = {_key(rng, "aws:ViaAWSService"): "false"}
+    return {
+        "Sid": "DenyOutsideNetwork",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": condition,
+    }
+
+
+def _vary_input_shape(rng: random.Random, line: Json) -> None:
+    """The oracle's input conveniences (README "Conveniences"), which our batch reader accepts too."""
+    identity = line.get("identityPolicies")
+    if identity:
+        roll = rng.random()
+        if roll < 0.3 and len({p["name"] for p in identity}) == len(identity):
+            line["identityPolicies"] = {p["name"]: p["policy"] for p in identity}
+        elif roll < 0.6:
+            line["identityPolicies"] = [
+                {"name": p["name"], "policy": orjson.dumps(p["policy"]).decode()} for p in identity
+            ]
+    boundary = line.get("permissionBoundaryPolicies")
+    if boundary and rng.random() < 0.5:
+        line["permissionBoundary"] = line.pop("permissionBoundaryPolicies")[0]["policy"]
+    request = line["request"]
+    if rng.random() < 0.5:
+        request["context"] = request.pop("contextVariables")
+    context = request.get("context", request.get("contextVariables", {}))
+    for key, value in list(context.items()):
+        if value in ("true", "false") and rng.random() < 0.5:
+            context[key] = value == "true"
+        elif isinstance(value, str) and value.isdigit() and len(value) < 6 and rng.random() < 0.5:
+            context[key] = int(value)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1029,7 +1181,9 @@ class _Layers:
     identity_allows: bool
     identity_denies: bool
 
-    def decide(self, *, extra_deny: bool = False, extra_allow: bool = False, guard_ok: bool = True) -> Decision:
+    def decide(
+        self, *, extra_deny: bool = False, extra_allow: bool = False, guard_ok: bool = True
+    ) -> Decision:
         if self.identity_denies or extra_deny:
             return "ExplicitlyDenied"
         if (self.identity_allows or extra_allow) and guard_ok:
@@ -1042,7 +1196,9 @@ def _simple_identity(rng: random.Random, action: str, resource: str, layers: _La
     if layers.identity_allows:
         statements.append({"Sid": "AllowIt", "Effect": "Allow", "Action": action, "Resource": resource})
     else:
-        statements.append({"Sid": "AllowOther", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"})
+        statements.append(
+            {"Sid": "AllowOther", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}
+        )
     if layers.identity_denies:
         statements.append({"Sid": "DenyIt", "Effect": "Deny", "Action": action, "Resource": "*"})
     return [_named("Identity", statements)]
@@ -1066,9 +1222,23 @@ def _gap1_version(rng: random.Random, case_id: str) -> Json:
     if variant == 0:
         resource = _app_profile_arn(region, ACCOUNT, f"{user}-chat")
         also_2012 = rng.random() < 0.3
-        identity = [_named("Old", [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": _app_profile_arn("*", ACCOUNT, "${aws:username}-*")}], version)]
+        identity = [
+            _named(
+                "Old",
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": "bedrock:InvokeModel",
+                        "Resource": _app_profile_arn("*", ACCOUNT, "${aws:username}-*"),
+                    }
+                ],
+                version,
+            )
+        ]
         if also_2012:
-            identity.append(_named("New", [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": resource}]))
+            identity.append(
+                _named("New", [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": resource}])
+            )
         expected: Decision = "Allowed" if also_2012 else "ImplicitlyDenied"
         why = "the 2008 pattern ${aws:username}-* is literal and does not match " + f"{user}-chat"
         action = "bedrock:InvokeModel"
@@ -1100,7 +1270,19 @@ def _gap1_version(rng: random.Random, case_id: str) -> Json:
         literal_key = rng.random() < 0.5
         key = "${aws:username}/notes.txt" if literal_key else f"{user}/notes.txt"
         resource = f"arn:aws:s3:::{bucket}/{key}"
-        identity = [_named("Old", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/${{aws:username}}/*"}], version)]
+        identity = [
+            _named(
+                "Old",
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/${{aws:username}}/*",
+                    }
+                ],
+                version,
+            )
+        ]
         expected = "Allowed" if literal_key else "ImplicitlyDenied"
         why = "the pattern's ${aws:username} is literal text: it matches only an object key that contains it"
         action = "s3:GetObject"
@@ -1125,8 +1307,20 @@ def _gap1_version(rng: random.Random, case_id: str) -> Json:
         expected = "ImplicitlyDenied"
         why = "StringLike against the literal '${aws:username}/*' does not match the prefix"
         action = "s3:ListBucket"
-    request: Json = {"principal": _user(user), "action": action, "resource": resource, "contextVariables": ctx}
-    return {"id": case_id, "gap": 1, "awsExpected": expected, "why": why, "identityPolicies": identity, "request": request}
+    request: Json = {
+        "principal": _user(user),
+        "action": action,
+        "resource": resource,
+        "contextVariables": ctx,
+    }
+    return {
+        "id": case_id,
+        "gap": 1,
+        "awsExpected": expected,
+        "why": why,
+        "identityPolicies": identity,
+        "request": request,
+    }
 
 
 def _region_deny_only(approved: list[str]) -> Json:
@@ -1164,7 +1358,9 @@ def _gap2_service_linked_role(rng: random.Random, case_id: str) -> Json:
     resource = _fm_arn(region, rng.choice(MODELS))
     layers = _layers(rng)
     ctx: Json = {"aws:RequestedRegion": region, "aws:PrincipalArn": role_arn}
-    principal = role_arn if rng.random() < 0.5 else f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/bedrock-session"
+    principal = (
+        role_arn if rng.random() < 0.5 else f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/bedrock-session"
+    )
     return {
         "id": case_id,
         "gap": 2,
@@ -1172,7 +1368,12 @@ def _gap2_service_linked_role(rng: random.Random, case_id: str) -> Json:
         "why": "SCPs do not apply to service-linked roles; identity policies decide",
         "identityPolicies": _simple_identity(rng, "bedrock:InvokeModel", "*", layers),
         "serviceControlPolicies": _denying_scps(rng, ACCOUNT),
-        "request": {"principal": principal, "action": "bedrock:InvokeModel", "resource": resource, "contextVariables": ctx},
+        "request": {
+            "principal": principal,
+            "action": "bedrock:InvokeModel",
+            "resource": resource,
+            "contextVariables": ctx,
+        },
     }
 
 
@@ -1191,7 +1392,15 @@ def _gap3_management_account(rng: random.Random, case_id: str) -> Json:
         resource = {"resource": f"arn:aws:s3:::{rng.choice(BUCKETS)}/public/readme.md", "accountId": ACCOUNT}
         rcp = _named(
             "DenyInsecure",
-            [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}],
+            [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
         )
         line = {"resourceControlPolicies": [{"orgIdentifier": ROOT_ID, "policies": [rcp]}]}
         if rng.random() < 0.5:
@@ -1205,7 +1414,12 @@ def _gap3_management_account(rng: random.Random, case_id: str) -> Json:
         "managementAccountId": ACCOUNT,
         "identityPolicies": _simple_identity(rng, action, "*", layers),
         **line,
-        "request": {"principal": _user(user), "action": action, "resource": resource, "contextVariables": ctx},
+        "request": {
+            "principal": _user(user),
+            "action": action,
+            "resource": resource,
+            "contextVariables": ctx,
+        },
     }
 
 
@@ -1229,7 +1443,12 @@ def _gap4_rcp_unsupported_service(rng: random.Random, case_id: str) -> Json:
         "why": f"{service} is not on the list of services that support RCPs; the RCP does not apply",
         "identityPolicies": _simple_identity(rng, action, "*", layers),
         "resourceControlPolicies": [{"orgIdentifier": ROOT_ID, "policies": [rcp]}],
-        "request": {"principal": _user(), "action": action, "resource": resource, "contextVariables": {"aws:RequestedRegion": region}},
+        "request": {
+            "principal": _user(),
+            "action": action,
+            "resource": resource,
+            "contextVariables": {"aws:RequestedRegion": region},
+        },
     }
 
 
@@ -1257,7 +1476,12 @@ def _gap5_epoch_vs_iso(rng: random.Random, case_id: str) -> Json:
         key, policy_value, ctx_value = "aws:EpochTime", policy_time, str(_epoch(request_time))
     holds = _DATE_OPS[op](_epoch(request_time), _epoch(policy_time))
     statements: list[Json] = [
-        {"Effect": effect, "Action": "bedrock:InvokeModel", "Resource": "*", "Condition": {op: {key: policy_value}}}
+        {
+            "Effect": effect,
+            "Action": "bedrock:InvokeModel",
+            "Resource": "*",
+            "Condition": {op: {key: policy_value}},
+        }
     ]
     if effect == "Deny":
         statements.append({"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"})
@@ -1416,7 +1640,13 @@ def _gapx1_global_foundation_model(rng: random.Random, case_id: str) -> Json:
     line: Json = {}
     scp_denies = False
     if rng.random() < 0.6:
-        exemption = rng.choice(("arn:aws:bedrock:*:*:inference-profile/global.*", "arn:aws:bedrock:*:*:inference-profile/us.*", None))
+        exemption = rng.choice(
+            (
+                "arn:aws:bedrock:*:*:inference-profile/global.*",
+                "arn:aws:bedrock:*:*:inference-profile/us.*",
+                None,
+            )
+        )
         approved = rng.sample(REGIONS, 2)
         condition: Json = {"StringNotEquals": {"aws:RequestedRegion": approved}}
         if exemption is not None:
@@ -1464,7 +1694,9 @@ def _gapx2_root_user(rng: random.Random, case_id: str) -> Json:
             {"orgIdentifier": ACCOUNT, "policies": []},
         ]
         guard_ok = False
-    expected = _Layers(identity_allows=True, identity_denies=False).decide(extra_deny=scp_denies, guard_ok=guard_ok)
+    expected = _Layers(identity_allows=True, identity_denies=False).decide(
+        extra_deny=scp_denies, guard_ok=guard_ok
+    )
     return {
         "id": case_id,
         "gap": "X2",
@@ -1496,18 +1728,38 @@ def _gapx3_session_arn_grant(rng: random.Random, case_id: str) -> Json:
     elif service == "sqs":
         action, resource = "sqs:SendMessage", f"arn:aws:sqs:{region}:{ACCOUNT}:{rng.choice(QUEUES)}"
     else:
-        action, resource = "dynamodb:GetItem", f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{rng.choice(TABLES)}"
+        action, resource = (
+            "dynamodb:GetItem",
+            f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{rng.choice(TABLES)}",
+        )
     names_session = rng.random() < 0.75
     identity_allows = rng.random() < 0.5
     resource_deny = rng.random() < 0.1
     statements: list[Json] = [
-        {"Sid": "Grant", "Effect": "Allow", "Principal": {"AWS": session_arn if names_session else role_arn}, "Action": action, "Resource": resource}
+        {
+            "Sid": "Grant",
+            "Effect": "Allow",
+            "Principal": {"AWS": session_arn if names_session else role_arn},
+            "Action": action,
+            "Resource": resource,
+        }
     ]
     if resource_deny:
-        statements.append({"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource})
+        statements.append(
+            {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": action, "Resource": resource}
+        )
     line: Json = {
         "identityPolicies": [
-            _named("RolePolicy", [{"Effect": "Allow", "Action": action if identity_allows else "sqs:ListQueues", "Resource": "*"}])
+            _named(
+                "RolePolicy",
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": action if identity_allows else "sqs:ListQueues",
+                        "Resource": "*",
+                    }
+                ],
+            )
         ],
         "sessionPolicy": _doc([{"Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*"}]),
         "resourcePolicy": _doc(statements),
@@ -1553,7 +1805,12 @@ def _gapx4_bare_ip_address(rng: random.Random, case_id: str) -> Json:
         holds = op == "IpAddress"
     effect = rng.choice(("Allow", "Deny"))
     statements: list[Json] = [
-        {"Effect": effect, "Action": "bedrock:InvokeModel", "Resource": "*", "Condition": {op: {"aws:SourceIp": policy_value}}}
+        {
+            "Effect": effect,
+            "Action": "bedrock:InvokeModel",
+            "Resource": "*",
+            "Condition": {op: {"aws:SourceIp": policy_value}},
+        }
     ]
     if effect == "Deny":
         statements.append({"Effect": "Allow", "Action": "bedrock:*", "Resource": "*"})
@@ -1576,6 +1833,139 @@ def _gapx4_bare_ip_address(rng: random.Random, case_id: str) -> Json:
     }
 
 
+def _gapx5_federated_user_without_session_policy(rng: random.Random, case_id: str) -> Json:
+    """A federated-user session (GetFederationToken) without a session policy has no permissions.
+
+    GetFederationToken API reference: "if you do not pass any session policies, then the resulting
+    federated user session has no permissions"; a resource policy naming the federated-user session
+    still grants (DENYALLOW, session policies step).
+    """
+    user = rng.choice(USERS)
+    federated = f"arn:aws:sts::{ACCOUNT}:federated-user/{user}"
+    region = rng.choice(REGIONS[:4])
+    queue = f"arn:aws:sqs:{region}:{ACCOUNT}:{rng.choice(QUEUES)}"
+    variant = rng.randrange(3)
+    line: Json = {
+        "identityPolicies": [_named("UserPolicy", [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}])]
+    }
+    if variant == 0:
+        expected: Decision = "ImplicitlyDenied"
+        why = "no session policy was passed: the federated session has no permissions"
+    elif variant == 1:
+        line["sessionPolicy"] = _doc([{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}])
+        expected = "Allowed"
+        why = "the session policy and the user's policy both allow"
+    else:
+        line["resourcePolicy"] = _doc(
+            [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": federated},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue,
+                }
+            ]
+        )
+        expected = "Allowed"
+        why = "the queue policy names the federated-user session"
+    return {
+        "id": case_id,
+        "gap": "X5",
+        "awsExpected": expected,
+        "why": why,
+        **line,
+        "request": {
+            "principal": federated,
+            "action": "sqs:SendMessage",
+            "resource": queue,
+            "contextVariables": {"aws:RequestedRegion": region},
+        },
+    }
+
+
+def _gapx6_arn_variable_before_resource(rng: random.Random, case_id: str) -> Json:
+    """ARN operators take policy variables anywhere in the value (VARS, "Condition element").
+
+    ``${aws:PrincipalAccount}`` in the account field of an ArnLike value is substituted like any other
+    variable; only the Resource element restricts variables to the resource part.
+    """
+    role, path = rng.choice(ROLES)
+    account = rng.choice((ACCOUNT, OTHER_ACCOUNT))
+    role_arn = f"arn:aws:iam::{account}:role{path}{role}"
+    session = f"arn:aws:sts::{account}:assumed-role/{role}/{rng.choice(USERS)}-session"
+    pattern, matches = rng.choice(
+        (
+            ("arn:aws:iam::${aws:PrincipalAccount}:role/*", True),
+            (f"arn:aws:iam::${{aws:PrincipalAccount}}:role{path}{role}", True),
+            ("arn:aws:iam::${aws:PrincipalAccount}:role/other/*", False),
+            ("arn:${aws:PrincipalTag/partition, 'aws'}:iam::*:role/*", True),
+            ("arn:aws:iam::${aws:PrincipalTag/home-account}:role/*", False),
+        )
+    )
+    op = rng.choice(("ArnLike", "ArnEquals", "ArnNotLike"))
+    holds = matches if op != "ArnNotLike" else not matches
+    statements: list[Json] = [
+        {
+            "Effect": "Allow",
+            "Action": "bedrock:InvokeModel",
+            "Resource": "*",
+            "Condition": {op: {"aws:PrincipalArn": pattern}},
+        }
+    ]
+    region = rng.choice(REGIONS)
+    return {
+        "id": case_id,
+        "gap": "X6",
+        "awsExpected": "Allowed" if holds else "ImplicitlyDenied",
+        "why": f"{op} {pattern} with aws:PrincipalArn {role_arn} (variables substituted in every ARN field)",
+        "identityPolicies": [_named("ArnVariable", statements)],
+        "request": {
+            "principal": session,
+            "action": "bedrock:InvokeModel",
+            "resource": _fm_arn(region, rng.choice(MODELS)),
+            "contextVariables": {
+                "aws:PrincipalArn": role_arn,
+                "aws:PrincipalAccount": account,
+                "aws:PrincipalTag/home-account": "999988887777",
+                "aws:RequestedRegion": region,
+            },
+        },
+    }
+
+
+def _gapx7_special_character_variables(rng: random.Random, case_id: str) -> Json:
+    """``${*}``, ``${?}`` and ``${$}`` stand for the literal character "in any string where you can use
+    regular policy variables" (VARS, "Special characters"), so also in StringEquals and ArnEquals."""
+    escape, char = rng.choice((("${*}", "*"), ("${?}", "?"), ("${$}", "$")))
+    literal = rng.random() < 0.6
+    value = f"cost{char}center" if literal else "cost-center"
+    op = rng.choice(("StringEquals", "StringEqualsIgnoreCase", "StringNotEquals"))
+    equal = literal
+    holds = equal if op != "StringNotEquals" else not equal
+    statements: list[Json] = [
+        {
+            "Effect": "Allow",
+            "Action": "bedrock:InvokeModel",
+            "Resource": "*",
+            "Condition": {op: {"aws:PrincipalTag/project": f"cost{escape}center"}},
+        }
+    ]
+    region = rng.choice(REGIONS)
+    return {
+        "id": case_id,
+        "gap": "X7",
+        "awsExpected": "Allowed" if holds else "ImplicitlyDenied",
+        "why": f"{op} cost{escape}center means the literal text cost{char}center; the tag is {value}",
+        "identityPolicies": [_named("SpecialCharacters", statements)],
+        "request": {
+            "principal": _user(),
+            "action": "bedrock:InvokeModel",
+            "resource": _fm_arn(region, rng.choice(MODELS)),
+            "contextVariables": {"aws:PrincipalTag/project": value, "aws:RequestedRegion": region},
+        },
+    }
+
+
 GAP_BUILDERS: dict[GapId, Callable[[random.Random, str], Json]] = {
     1: _gap1_version,
     2: _gap2_service_linked_role,
@@ -1589,6 +1979,9 @@ GAP_BUILDERS: dict[GapId, Callable[[random.Random, str], Json]] = {
     "X2": _gapx2_root_user,
     "X3": _gapx3_session_arn_grant,
     "X4": _gapx4_bare_ip_address,
+    "X5": _gapx5_federated_user_without_session_policy,
+    "X6": _gapx6_arn_variable_before_resource,
+    "X7": _gapx7_special_character_variables,
 }
 
 

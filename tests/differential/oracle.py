@@ -171,6 +171,8 @@ class Report:
     engine_errors: list[tuple[Json, Json]] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)  # untagged lines
     ignored_keys: list[tuple[Json, Json]] = field(default_factory=list)  # untagged lines
+    # Untagged lines both call ExplicitlyDenied whose applicable Deny statements differ.
+    deny_mismatches: list[Disagreement] = field(default_factory=list)
     mix: Counter[str] = field(default_factory=Counter)  # our decisions on untagged lines
     oracle_mix: Counter[str] = field(default_factory=Counter)
     gap_lines: Counter[str] = field(default_factory=Counter)
@@ -186,14 +188,20 @@ class Report:
             "our decisions on untagged lines: "
             + ", ".join(f"{k} {v} ({v / max(self.untagged, 1):.1%})" for k, v in sorted(self.mix.items())),
             f"oracle errors on untagged lines: {len(self.oracle_errors)}; engine errors: {len(self.engine_errors)}",
-            f"untagged disagreements: {len(self.disagreements)}",
+            f"untagged disagreements: {len(self.disagreements)}"
+            f" (and {len(self.deny_mismatches)} explicit denies naming different statements)",
             f"untagged lines where the oracle ignored context keys: {len(self.ignored_keys)}",
             "gap lines (oracle differs from AWS / total): "
-            + ", ".join(f"gap {g}: {self.gap_oracle_differs[g]}/{n}" for g, n in sorted(self.gap_lines.items())),
+            + ", ".join(
+                f"gap {g}: {self.gap_oracle_differs[g]}/{n}" for g, n in sorted(self.gap_lines.items())
+            ),
             f"gap lines where our engine differs from the AWS-documented decision: {len(self.gap_engine_wrong)}",
         ]
         lines += [f"  {d.summary()}" for d in self.disagreements[:20]]
-        lines += [f"  GAP {d.summary()} expected {d.line.get('awsExpected')}" for d in self.gap_engine_wrong[:20]]
+        lines += [f"  DENY-SET {d.summary()}" for d in self.deny_mismatches[:20]]
+        lines += [
+            f"  GAP {d.summary()} expected {d.line.get('awsExpected')}" for d in self.gap_engine_wrong[:20]
+        ]
         return "\n".join(lines)
 
 
@@ -230,7 +238,23 @@ def compare(cases: Sequence[Json], oracle_out: Sequence[Json], ours_out: Sequenc
             report.ignored_keys.append((case, oracle))
         if oracle["decision"] != ours["decision"]:
             report.disagreements.append(Disagreement(case, oracle, ours))
+        elif oracle["decision"] == "ExplicitlyDenied" and deny_statements(oracle) != deny_statements(ours):
+            report.deny_mismatches.append(Disagreement(case, oracle, ours))
     return report
+
+
+def deny_statements(result: Json) -> list[tuple[Any, ...]]:
+    """The applicable Deny statements of an ExplicitlyDenied result, comparable across both outputs.
+
+    Each Deny applies or not on its own, so both sides must list the same set. The oracle gives no
+    policy name for the resource and session policies; those are compared by layer and index only.
+    """
+    out = []
+    for d in result.get("decisive") or ():
+        layer = d.get("type")
+        policy = None if layer in ("resource", "session") else d.get("policy")
+        out.append((layer, d.get("level"), policy, d.get("index")))
+    return sorted(out, key=repr)
 
 
 def _id_key(value: Any) -> bytes:
@@ -253,11 +277,23 @@ def _shrink_candidates(line: Json) -> Iterator[Json]:
                 yield from variants([*path, i], item)
         elif isinstance(value, dict):
             for k in list(value):
-                if k in ("Effect", "Version", "Principal", "NotPrincipal", "id", "principal", "action", "resource"):
+                if k in (
+                    "Effect",
+                    "Version",
+                    "Principal",
+                    "NotPrincipal",
+                    "id",
+                    "principal",
+                    "action",
+                    "resource",
+                ):
                     continue
                 if k in ("Action", "NotAction", "Resource", "NotResource") and not isinstance(value[k], list):
                     continue
-                if k in ("Action", "NotAction", "Resource", "NotResource", "Statement") and len(value[k]) <= 1:
+                if (
+                    k in ("Action", "NotAction", "Resource", "NotResource", "Statement")
+                    and len(value[k]) <= 1
+                ):
                     yield from variants([*path, k], value[k])
                     continue
                 yield path, {kk: vv for kk, vv in value.items() if kk != k}
@@ -319,7 +355,9 @@ def _case_by_id(case_id: str) -> Json:
 
 
 def main(argv: Sequence[str] | None = None, *, emit: Callable[[str], None] = print) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seed", type=int, default=20251123)
     parser.add_argument("--cases", type=int, default=6000)
     parser.add_argument("--gap-cases", type=int, default=30, help="lines per known gap")
@@ -343,7 +381,10 @@ def main(argv: Sequence[str] | None = None, *, emit: Callable[[str], None] = pri
     report = compare(cases, oracle, ours)
     emit(report.text())
     emit(f"elapsed: {time.perf_counter() - started:.1f}s")
-    return 0 if not report.disagreements and not report.gap_engine_wrong else 1
+    clean = not (
+        report.disagreements or report.deny_mismatches or report.gap_engine_wrong or report.missing_ids
+    )
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

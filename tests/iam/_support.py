@@ -55,11 +55,15 @@ def statement(
     return out
 
 
-def allow(action: str | Sequence[str] = "*", resource: str | Sequence[str] = "*", **extra: Any) -> dict[str, Any]:
+def allow(
+    action: str | Sequence[str] = "*", resource: str | Sequence[str] = "*", **extra: Any
+) -> dict[str, Any]:
     return statement("Allow", action, resource, **extra)
 
 
-def deny(action: str | Sequence[str] = "*", resource: str | Sequence[str] = "*", **extra: Any) -> dict[str, Any]:
+def deny(
+    action: str | Sequence[str] = "*", resource: str | Sequence[str] = "*", **extra: Any
+) -> dict[str, Any]:
     return statement("Deny", action, resource, **extra)
 
 

@@ -59,7 +59,9 @@ def test_star_and_question_mark_in_the_action_name(pattern: str, action: str, ex
     assert (identity_outcome(allow(pattern), action=action) == "Allowed") is expected
 
 
-@pytest.mark.parametrize("pattern", ["bed*:InvokeModel", "*:InvokeModel", "bedroc?:InvokeModel", "*:*", "?*:*"])
+@pytest.mark.parametrize(
+    "pattern", ["bed*:InvokeModel", "*:InvokeModel", "bedroc?:InvokeModel", "*:*", "?*:*"]
+)
 def test_no_wildcard_in_the_service_prefix(pattern: str) -> None:
     """ACTION grammar: the service prefix is literal; iam-evaluation.md §2.1 (UNDOCUMENTED beyond the
     grammar; the oracle rejects such patterns): such a pattern matches nothing.

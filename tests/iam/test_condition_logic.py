@@ -58,7 +58,9 @@ def test_R13_deny_with_string_not_equals_if_exists_and_key_absent_denies() -> No
         )
     )
     assert decide(p, action="bedrock:InvokeModel", resource=FM).outcome == "ExplicitlyDenied"
-    tagged = decide(p, action="bedrock:InvokeModel", resource=FM, context={"aws:PrincipalTag/project": "genai"})
+    tagged = decide(
+        p, action="bedrock:InvokeModel", resource=FM, context={"aws:PrincipalTag/project": "genai"}
+    )
     assert tagged.outcome == "Allowed"
 
 
@@ -125,7 +127,13 @@ def test_if_exists_variant_of_every_operator_is_true_on_missing_key(operator: st
 
 @pytest.mark.parametrize(
     ("tags", "expected"),
-    [(["project"], True), (["project", "owner"], True), (["project", "cost"], False), ([], True), (None, True)],
+    [
+        (["project"], True),
+        (["project", "owner"], True),
+        (["project", "cost"], False),
+        ([], True),
+        (None, True),
+    ],
 )
 def test_for_all_values(tags: list[str] | None, expected: bool) -> None:
     """MULTI ForAllValues: true iff every request value satisfies the operator; "It also returns true
@@ -152,7 +160,11 @@ def test_C07_for_all_values_allow_with_key_absent_allows() -> None:
     ForAllValues "also returns true if there are no context keys in the request" ⇒ Allowed.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"""
     p = PolicySet(
-        identity=(policy(allow("bedrock:TagResource", Condition={"ForAllValues:StringEquals": {TAGS: ["project"]}})),)
+        identity=(
+            policy(
+                allow("bedrock:TagResource", Condition={"ForAllValues:StringEquals": {TAGS: ["project"]}})
+            ),
+        )
     )
     assert decide(p, action="bedrock:TagResource", resource=FM).outcome == "Allowed"
 
@@ -162,7 +174,9 @@ def test_C08_for_any_value_allow_with_key_absent_denies_implicitly() -> None:
     Allow ⇒ ImplicitlyDenied.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"""
     p = PolicySet(
-        identity=(policy(allow("bedrock:TagResource", Condition={"ForAnyValue:StringEquals": {TAGS: ["project"]}})),)
+        identity=(
+            policy(allow("bedrock:TagResource", Condition={"ForAnyValue:StringEquals": {TAGS: ["project"]}})),
+        )
     )
     assert decide(p, action="bedrock:TagResource", resource=FM).outcome == "ImplicitlyDenied"
 
@@ -179,7 +193,9 @@ def test_C08_for_any_value_allow_with_key_absent_denies_implicitly() -> None:
         ("ForAnyValue:StringLike", ["cost", "team-a"], True),
     ],
 )
-def test_set_operators_with_negated_and_like_base_operators(operator: str, tags: list[str], expected: bool) -> None:
+def test_set_operators_with_negated_and_like_base_operators(
+    operator: str, tags: list[str], expected: bool
+) -> None:
     """iam-evaluation.md §4.4: ``ForAllValues:StringNotEquals`` = no request value is listed;
     ``ForAnyValue:StringNotEquals`` = some request value is not listed; StringLike per value.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"""
@@ -200,8 +216,14 @@ def test_set_operator_on_single_valued_key_reads_it_as_a_one_element_set() -> No
     """MULTI warns set operators on single-valued keys are "overly permissive" but valid;
     iam-evaluation.md §4.4: treat the value as a one-element set.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"""
-    assert condition_holds({"ForAnyValue:StringEquals": {"aws:RequestedRegion": "us-east-1"}}, {"aws:RequestedRegion": "us-east-1"})
-    assert not condition_holds({"ForAllValues:StringEquals": {"aws:RequestedRegion": "us-east-1"}}, {"aws:RequestedRegion": "eu-west-1"})
+    assert condition_holds(
+        {"ForAnyValue:StringEquals": {"aws:RequestedRegion": "us-east-1"}},
+        {"aws:RequestedRegion": "us-east-1"},
+    )
+    assert not condition_holds(
+        {"ForAllValues:StringEquals": {"aws:RequestedRegion": "us-east-1"}},
+        {"aws:RequestedRegion": "eu-west-1"},
+    )
 
 
 @pytest.mark.parametrize("operator", ["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"])
@@ -237,14 +259,24 @@ def test_several_keys_under_one_operator_are_anded() -> None:
     assert not condition_holds(cond, {"aws:PrincipalTag/team": "ml"})
 
 
-@pytest.mark.parametrize(("region", "expected"), [("us-east-1", True), ("us-west-2", True), ("eu-west-1", False)])
+@pytest.mark.parametrize(
+    ("region", "expected"), [("us-east-1", True), ("us-west-2", True), ("eu-west-1", False)]
+)
 def test_several_values_for_one_key_are_ored(region: str, expected: bool) -> None:
     """CONDLOGIC: values of one key under a positive operator are ORed.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html"""
-    assert condition_holds({"StringEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}, {"aws:RequestedRegion": region}) is expected
+    assert (
+        condition_holds(
+            {"StringEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}},
+            {"aws:RequestedRegion": region},
+        )
+        is expected
+    )
 
 
-@pytest.mark.parametrize(("region", "expected"), [("us-east-1", False), ("us-west-2", False), ("eu-west-1", True)])
+@pytest.mark.parametrize(
+    ("region", "expected"), [("us-east-1", False), ("us-west-2", False), ("eu-west-1", True)]
+)
 def test_several_values_for_one_key_under_a_negated_operator_are_nored(region: str, expected: bool) -> None:
     """CONDLOGIC: "If a single negated matching condition operator includes multiple values for a
     context key, those values are evaluated using a logical NOR."
@@ -275,11 +307,15 @@ def test_condition_key_names_are_case_insensitive(policy_key: str, context_key: 
     """VARS: "Key names are case-insensitive. For example, aws:CurrentTime is equivalent to
     AWS:currenttime" (case C20).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    assert condition_holds({"DateGreaterThan": {policy_key: "2020-01-01T00:00:00Z"}}, {context_key: "2025-06-01T12:00:00Z"})
+    assert condition_holds(
+        {"DateGreaterThan": {policy_key: "2020-01-01T00:00:00Z"}}, {context_key: "2025-06-01T12:00:00Z"}
+    )
 
 
 def test_condition_values_stay_case_sensitive() -> None:
     """OPS String table: only the key name is case-insensitive; StringEquals values are compared exactly
     (cases R14/R15).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
-    assert not condition_holds({"StringEquals": {"AWS:REQUESTEDREGION": "US-EAST-1"}}, {"aws:RequestedRegion": "us-east-1"})
+    assert not condition_holds(
+        {"StringEquals": {"AWS:REQUESTEDREGION": "US-EAST-1"}}, {"aws:RequestedRegion": "us-east-1"}
+    )

@@ -26,7 +26,9 @@ PROFILE_KEY = "bedrock:InferenceProfileArn"
         ("arn:aws:sns:us-east-1:111122223333:Topic", "arn:aws:sns:us-east-1:111122223333:topic", False),
     ],
 )
-def test_arn_like_and_arn_equals_match_segment_by_segment(operator: str, pattern: str, value: str, expected: bool) -> None:
+def test_arn_like_and_arn_equals_match_segment_by_segment(
+    operator: str, pattern: str, value: str, expected: bool
+) -> None:
     """OPS ARN table: ArnEquals and ArnLike are both "Case-sensitive matching of the ARN. Each of the six
     colon-delimited components … is checked separately and each can include … wildcards".
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
@@ -62,13 +64,22 @@ def test_arn_not_like_multiple_values_nor(value: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("operator", "expected"),
-    [("ArnLike", False), ("ArnEquals", False), ("ArnNotLike", True), ("ArnNotEquals", True), ("ArnLikeIfExists", True)],
+    [
+        ("ArnLike", False),
+        ("ArnEquals", False),
+        ("ArnNotLike", True),
+        ("ArnNotEquals", True),
+        ("ArnLikeIfExists", True),
+    ],
 )
 def test_missing_key(operator: str, expected: bool) -> None:
     """OPS Important box: "If the policy condition requires that the key is not matched, such as
     StringNotLike or ArnNotLike, and the right key is not present, the condition is true".
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
-    assert condition_holds({operator: {PROFILE_KEY: "arn:aws:bedrock:*:*:inference-profile/us.*"}}, {}) is expected
+    assert (
+        condition_holds({operator: {PROFILE_KEY: "arn:aws:bedrock:*:*:inference-profile/us.*"}}, {})
+        is expected
+    )
 
 
 def test_R03_profile_arn_matches_the_cris_exemption() -> None:

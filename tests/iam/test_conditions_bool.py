@@ -60,5 +60,9 @@ def test_bool_accepts_policy_variables() -> None:
     """OPS Boolean: "Policy variables – Supported".
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
     cond = {"Bool": {"aws:MultiFactorAuthPresent": "${aws:PrincipalTag/mfa-required}"}}
-    assert condition_holds(cond, {"aws:MultiFactorAuthPresent": "true", "aws:PrincipalTag/mfa-required": "true"})
-    assert not condition_holds(cond, {"aws:MultiFactorAuthPresent": "false", "aws:PrincipalTag/mfa-required": "true"})
+    assert condition_holds(
+        cond, {"aws:MultiFactorAuthPresent": "true", "aws:PrincipalTag/mfa-required": "true"}
+    )
+    assert not condition_holds(
+        cond, {"aws:MultiFactorAuthPresent": "false", "aws:PrincipalTag/mfa-required": "true"}
+    )

@@ -16,7 +16,9 @@ NOW = "2025-06-01T12:00:00Z"
 NOW_EPOCH = "1748779200"  # 2025-06-01T12:00:00Z
 
 
-def condition(operator: str, policy_value: str, request_value: str | None, key: str = "aws:CurrentTime") -> bool:
+def condition(
+    operator: str, policy_value: str, request_value: str | None, key: str = "aws:CurrentTime"
+) -> bool:
     p = PolicySet(identity=(policy(allow(Condition={operator: {key: policy_value}})),))
     ctx = {} if request_value is None else {key: request_value}
     return decide(p, context=ctx).outcome == "Allowed"
@@ -88,13 +90,21 @@ def test_date_only_value_is_midnight_utc() -> None:
     assert not condition("DateLessThan", "2025-06-01", NOW)
 
 
-@pytest.mark.parametrize(("request_value", "expected"), [("2025-01-15T00:00:00Z", True), ("2025-03-01T00:00:00Z", False)])
+@pytest.mark.parametrize(
+    ("request_value", "expected"), [("2025-01-15T00:00:00Z", True), ("2025-03-01T00:00:00Z", False)]
+)
 def test_multiple_date_values_or(request_value: str, expected: bool) -> None:
     """CONDLOGIC: several values are ORed.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html"""
     p = PolicySet(
         identity=(
-            policy(allow(Condition={"DateLessThan": {"aws:CurrentTime": ["2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"]}})),
+            policy(
+                allow(
+                    Condition={
+                        "DateLessThan": {"aws:CurrentTime": ["2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"]}
+                    }
+                )
+            ),
         )
     )
     assert (decide(p, context={"aws:CurrentTime": request_value}).outcome == "Allowed") is expected
@@ -102,7 +112,12 @@ def test_multiple_date_values_or(request_value: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("operator", "expected"),
-    [("DateEquals", False), ("DateLessThan", False), ("DateNotEquals", True), ("DateGreaterThanIfExists", True)],
+    [
+        ("DateEquals", False),
+        ("DateLessThan", False),
+        ("DateNotEquals", True),
+        ("DateGreaterThanIfExists", True),
+    ],
 )
 def test_missing_date_key(operator: str, expected: bool) -> None:
     """OPS Important box: missing key ⇒ positive false, negated true, …IfExists true.
@@ -121,6 +136,8 @@ def test_unparsable_request_date_never_satisfies(operator: str) -> None:
 def test_variables_are_not_substituted_in_date_values() -> None:
     """OPS/VARS: Date operators take no policy variables.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    p = PolicySet(identity=(policy(allow(Condition={"DateEquals": {"aws:CurrentTime": "${aws:TokenIssueTime}"}})),))
+    p = PolicySet(
+        identity=(policy(allow(Condition={"DateEquals": {"aws:CurrentTime": "${aws:TokenIssueTime}"}})),)
+    )
     ctx = {"aws:CurrentTime": NOW, "aws:TokenIssueTime": NOW}
     assert decide(p, context=ctx).outcome == "ImplicitlyDenied"

@@ -86,7 +86,9 @@ def test_mixed_ipv4_and_ipv6_values_are_ored(address: str, expected: bool) -> No
     assert condition_holds(cond, {KEY: address}) is expected
 
 
-@pytest.mark.parametrize(("address", "expected"), [("203.0.113.5", False), ("198.51.100.9", False), ("192.0.2.1", True)])
+@pytest.mark.parametrize(
+    ("address", "expected"), [("203.0.113.5", False), ("198.51.100.9", False), ("192.0.2.1", True)]
+)
 def test_not_ip_address_multiple_values_nor(address: str, expected: bool) -> None:
     """CONDLOGIC: NotIpAddress with several blocks is true only outside all of them.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html"""
@@ -111,7 +113,9 @@ def test_I07_deny_not_ip_address_with_source_ip_absent_denies() -> None:
         identity=(
             policy(
                 allow("bedrock:*"),
-                deny("bedrock:*", Sid="DenyOutsideOffice", Condition={"NotIpAddress": {KEY: "203.0.113.0/24"}}),
+                deny(
+                    "bedrock:*", Sid="DenyOutsideOffice", Condition={"NotIpAddress": {KEY: "203.0.113.0/24"}}
+                ),
             ),
         )
     )

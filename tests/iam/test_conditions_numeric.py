@@ -97,4 +97,6 @@ def test_variables_are_not_substituted_in_numeric_values() -> None:
     """VARS/OPS: policy variables are not allowed in Numeric operators, so ``${…}`` stays text and
     is no number.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    assert not condition_holds({"NumericEquals": {KEY: "${aws:PrincipalTag/limit}"}}, {KEY: "5", "aws:PrincipalTag/limit": "5"})
+    assert not condition_holds(
+        {"NumericEquals": {KEY: "${aws:PrincipalTag/limit}"}}, {KEY: "5", "aws:PrincipalTag/limit": "5"}
+    )

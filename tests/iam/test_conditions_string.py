@@ -24,11 +24,18 @@ from ._support import condition_holds
         ("", "x", False),
     ],
 )
-def test_string_equals_is_exact_and_case_sensitive(policy_value: str, request_value: str, expected: bool) -> None:
+def test_string_equals_is_exact_and_case_sensitive(
+    policy_value: str, request_value: str, expected: bool
+) -> None:
     """OPS StringEquals: "Exact matching, case sensitive"; no wildcards; ``""`` is a legal value that
     matches an empty request value (OPS ``"s3:prefix": ["", "home/"]`` example).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
-    assert condition_holds({"StringEquals": {"aws:PrincipalTag/env": policy_value}}, {"aws:PrincipalTag/env": request_value}) is expected
+    assert (
+        condition_holds(
+            {"StringEquals": {"aws:PrincipalTag/env": policy_value}}, {"aws:PrincipalTag/env": request_value}
+        )
+        is expected
+    )
 
 
 @pytest.mark.parametrize(("request_value", "expected"), [("dev", True), ("test", True), ("prod", False)])
@@ -36,7 +43,13 @@ def test_string_equals_multiple_values_are_ored(request_value: str, expected: bo
     """CONDLOGIC: "If a single condition operator includes multiple values for a context key, those
     values are evaluated using a logical OR."
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html"""
-    assert condition_holds({"StringEquals": {"aws:PrincipalTag/env": ["dev", "test"]}}, {"aws:PrincipalTag/env": request_value}) is expected
+    assert (
+        condition_holds(
+            {"StringEquals": {"aws:PrincipalTag/env": ["dev", "test"]}},
+            {"aws:PrincipalTag/env": request_value},
+        )
+        is expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,7 +90,10 @@ def test_string_equals_ignore_case(policy_value: str, request_value: str, expect
     """OPS StringEqualsIgnoreCase: "Exact matching, ignoring case".
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
     assert condition_holds({"StringEqualsIgnoreCase": {"k": policy_value}}, {"k": request_value}) is expected
-    assert condition_holds({"StringNotEqualsIgnoreCase": {"k": policy_value}}, {"k": request_value}) is not expected
+    assert (
+        condition_holds({"StringNotEqualsIgnoreCase": {"k": policy_value}}, {"k": request_value})
+        is not expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,14 +113,20 @@ def test_string_like_is_a_case_sensitive_glob(pattern: str, request_value: str, 
     (*) and single-character match wildcards (?) anywhere in the string"; ``*`` crosses ``:`` and ``/``.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
     assert condition_holds({"StringLike": {"s3:prefix": pattern}}, {"s3:prefix": request_value}) is expected
-    assert condition_holds({"StringNotLike": {"s3:prefix": pattern}}, {"s3:prefix": request_value}) is not expected
+    assert (
+        condition_holds({"StringNotLike": {"s3:prefix": pattern}}, {"s3:prefix": request_value})
+        is not expected
+    )
 
 
 @pytest.mark.parametrize(("request_value", "expected"), [("home/a", False), ("", False), ("tmp/a", True)])
 def test_string_not_like_multiple_values_are_nored(request_value: str, expected: bool) -> None:
     """CONDLOGIC NOR: StringNotLike is true only if the value matches none of the patterns.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html"""
-    assert condition_holds({"StringNotLike": {"s3:prefix": ["", "home/*"]}}, {"s3:prefix": request_value}) is expected
+    assert (
+        condition_holds({"StringNotLike": {"s3:prefix": ["", "home/*"]}}, {"s3:prefix": request_value})
+        is expected
+    )
 
 
 def test_string_like_needs_the_whole_value_to_match() -> None:

@@ -33,13 +33,20 @@ X_OBJECT = BUCKET_OBJECT  # resource_account is passed explicitly for cross-acco
 
 def rb(principal: Any, *, effect: str = "Allow", element: str = "Principal", **extra: Any) -> PolicySet:
     """Only a bucket policy; the caller has no identity policy."""
-    stmt = {"Effect": effect, element: principal, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*"}
+    stmt = {
+        "Effect": effect,
+        element: principal,
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*",
+    }
     stmt.update(extra)
     return PolicySet(resource=policy(stmt, name="BucketPolicy"))
 
 
 def with_identity(policies: PolicySet) -> PolicySet:
-    return PolicySet(identity=(policy(allow("s3:GetObject"), name="CallerPolicy"),), resource=policies.resource)
+    return PolicySet(
+        identity=(policy(allow("s3:GetObject"), name="CallerPolicy"),), resource=policies.resource
+    )
 
 
 def same(policies: PolicySet, principal: str = USER, **kw: Any) -> str:
@@ -117,7 +124,9 @@ def test_role_arn_with_path_matches_its_sessions() -> None:
 def test_role_arn_of_another_account_does_not_match() -> None:
     """PRINCIPAL: role names are unique per account only.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"""
-    assert same(rb({"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:role/Dev"}), principal=SESSION) == "ImplicitlyDenied"
+    assert (
+        same(rb({"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:role/Dev"}), principal=SESSION) == "ImplicitlyDenied"
+    )
 
 
 def test_role_session_arn_names_that_session_only() -> None:
@@ -189,7 +198,13 @@ def test_principal_is_checked_for_deny_statements_too() -> None:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"""
     p = PolicySet(
         identity=(policy(allow("s3:GetObject")),),
-        resource=policy(deny("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/*", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"})),
+        resource=policy(
+            deny(
+                "s3:GetObject",
+                "arn:aws:s3:::amzn-s3-demo-bucket/*",
+                Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"},
+            )
+        ),
     )
     assert same(p) == "Allowed"
     assert same(p, principal=f"arn:aws:iam::{ACCOUNT}:user/bob") == "ExplicitlyDenied"
@@ -203,7 +218,13 @@ def _deny_all_but(listed: list[str]) -> PolicySet:
     return PolicySet(
         identity=(policy(allow("s3:GetObject")),),
         resource=policy(
-            {"Sid": "DenyAllBut", "Effect": "Deny", "NotPrincipal": {"AWS": listed}, "Action": "s3:*", "Resource": "*"},
+            {
+                "Sid": "DenyAllBut",
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": listed},
+                "Action": "s3:*",
+                "Resource": "*",
+            },
             name="BucketPolicy",
         ),
     )
@@ -233,7 +254,6 @@ def test_not_principal_deny_exempts_a_role_session_listed_with_role_and_account(
     assert same(p, principal=SESSION) == "Allowed"
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: NotPrincipal exempts a session listed without its role and account")
 def test_not_principal_deny_listing_only_the_session_does_not_exempt_it() -> None:
     """NOTPRINCIPAL: "When you use NotPrincipal, you must also specify the account ARN of the not-denied
     principal. Otherwise, the policy might deny access to the entire account containing the
@@ -247,7 +267,9 @@ def test_not_principal_deny_always_denies_principals_with_a_boundary() -> None:
     principal that has a permissions boundary policy attached, regardless of the values specified".
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
     base = _deny_all_but([USER, f"arn:aws:iam::{ACCOUNT}:root"])
-    bounded = PolicySet(identity=base.identity, resource=base.resource, boundary=(policy(allow(), name="Boundary"),))
+    bounded = PolicySet(
+        identity=base.identity, resource=base.resource, boundary=(policy(allow(), name="Boundary"),)
+    )
     d = decide(bounded, principal=USER, resource=BUCKET_OBJECT)
     assert d.outcome == "ExplicitlyDenied"
     assert [(e.type, e.sid) for e in d.decisive] == [("resource", "DenyAllBut")]

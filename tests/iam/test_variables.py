@@ -41,7 +41,9 @@ def test_variable_value_is_case_sensitive_in_resource() -> None:
     """RESOURCE: the resource segment is case-sensitive; the substituted value is compared as given.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"""
     stmt = allow("s3:GetObject", HOME)
-    assert identity_outcome(stmt, resource=ALICE_OBJECT, context={"aws:username": "Alice"}) == "ImplicitlyDenied"
+    assert (
+        identity_outcome(stmt, resource=ALICE_OBJECT, context={"aws:username": "Alice"}) == "ImplicitlyDenied"
+    )
 
 
 def test_V06_no_substitution_under_version_2008() -> None:
@@ -108,7 +110,10 @@ def test_variables_are_not_substituted_in_action() -> None:
     """VARS: variables are used in Resource and in condition values — not in Action.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
     stmt = allow("s3:${aws:PrincipalTag/action}", "*")
-    assert identity_outcome(stmt, action="s3:GetObject", context={"aws:PrincipalTag/action": "GetObject"}) == "ImplicitlyDenied"
+    assert (
+        identity_outcome(stmt, action="s3:GetObject", context={"aws:PrincipalTag/action": "GetObject"})
+        == "ImplicitlyDenied"
+    )
 
 
 # --- defaults --------------------------------------------------------------------------------
@@ -118,13 +123,17 @@ def test_default_value_is_used_when_the_key_is_absent() -> None:
     """VARS "Specifying default values": ``${aws:PrincipalTag/team, 'company-wide'}`` uses the default
     when the key is missing (case V05).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    stmt = allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/${aws:PrincipalTag/team, 'company-wide'}/*")
+    stmt = allow(
+        "s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/${aws:PrincipalTag/team, 'company-wide'}/*"
+    )
     shared = "arn:aws:s3:::amzn-s3-demo-bucket/company-wide/x"
     team = "arn:aws:s3:::amzn-s3-demo-bucket/ml/x"
     assert identity_outcome(stmt, resource=shared) == "Allowed"
     assert identity_outcome(stmt, resource=team) == "ImplicitlyDenied"
     assert identity_outcome(stmt, resource=team, context={"aws:PrincipalTag/team": "ml"}) == "Allowed"
-    assert identity_outcome(stmt, resource=shared, context={"aws:PrincipalTag/team": "ml"}) == "ImplicitlyDenied"
+    assert (
+        identity_outcome(stmt, resource=shared, context={"aws:PrincipalTag/team": "ml"}) == "ImplicitlyDenied"
+    )
 
 
 def test_default_value_in_a_condition() -> None:
@@ -132,7 +141,9 @@ def test_default_value_in_a_condition() -> None:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
     cond = {"StringEquals": {"aws:RequestedRegion": "${aws:PrincipalTag/home-region, 'us-east-1'}"}}
     assert condition_holds(cond, {"aws:RequestedRegion": "us-east-1"})
-    assert not condition_holds(cond, {"aws:RequestedRegion": "us-east-1", "aws:PrincipalTag/home-region": "eu-west-1"})
+    assert not condition_holds(
+        cond, {"aws:RequestedRegion": "us-east-1", "aws:PrincipalTag/home-region": "eu-west-1"}
+    )
 
 
 # --- special characters ----------------------------------------------------------------------
@@ -164,7 +175,10 @@ def test_special_characters_are_not_escapes_under_2008() -> None:
     """VARS: under 2008-10-17 ``${*}`` is not recognised; the text ``${`` must then appear literally.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
     stmt = allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/a${*}")
-    assert identity_outcome(stmt, version=V2008, resource="arn:aws:s3:::amzn-s3-demo-bucket/a*") == "ImplicitlyDenied"
+    assert (
+        identity_outcome(stmt, version=V2008, resource="arn:aws:s3:::amzn-s3-demo-bucket/a*")
+        == "ImplicitlyDenied"
+    )
 
 
 # --- no value --------------------------------------------------------------------------------
@@ -183,15 +197,21 @@ def test_unresolvable_variable_in_resource_matches_nothing() -> None:
 def test_unresolvable_variable_in_positive_condition_is_false() -> None:
     """VARS "Policy variables with no value": a positive comparison against a missing value is false.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    assert not condition_holds({"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}}, {"aws:ResourceTag/owner": ""})
-    assert not condition_holds({"StringLike": {"aws:ResourceTag/owner": "*${aws:username}*"}}, {"aws:ResourceTag/owner": "x"})
+    assert not condition_holds(
+        {"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}}, {"aws:ResourceTag/owner": ""}
+    )
+    assert not condition_holds(
+        {"StringLike": {"aws:ResourceTag/owner": "*${aws:username}*"}}, {"aws:ResourceTag/owner": "x"}
+    )
 
 
 def test_unresolvable_variable_in_negated_condition_is_false_too() -> None:
     """iam-evaluation.md §5 (UNDOCUMENTED; oracle): an unresolvable value is "not matching" for that
     entry, making StringNotEquals against only that value false — it neither grants nor denies.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    assert not condition_holds({"StringNotEquals": {"aws:ResourceTag/owner": "${aws:username}"}}, {"aws:ResourceTag/owner": "x"})
+    assert not condition_holds(
+        {"StringNotEquals": {"aws:ResourceTag/owner": "${aws:username}"}}, {"aws:ResourceTag/owner": "x"}
+    )
 
 
 def test_multivalued_key_cannot_be_a_variable() -> None:
@@ -200,7 +220,10 @@ def test_multivalued_key_cannot_be_a_variable() -> None:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"""
     stmt = allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/${aws:TagKeys}/*")
     ctx = {"aws:TagKeys": ["team"]}
-    assert identity_outcome(stmt, resource="arn:aws:s3:::amzn-s3-demo-bucket/team/x", context=ctx) == "ImplicitlyDenied"
+    assert (
+        identity_outcome(stmt, resource="arn:aws:s3:::amzn-s3-demo-bucket/team/x", context=ctx)
+        == "ImplicitlyDenied"
+    )
 
 
 # --- substituted text is literal -------------------------------------------------------------
@@ -219,7 +242,10 @@ def test_substituted_value_is_not_a_wildcard_in_resource(username: str, resource
     """iam-evaluation.md §2.2/§5: substituted text is literal — a ``*`` in the value is not a wildcard
     (use ``${*}`` for that).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"""
-    assert identity_outcome(allow("s3:GetObject", HOME), resource=resource, context={"aws:username": username}) == expected
+    assert (
+        identity_outcome(allow("s3:GetObject", HOME), resource=resource, context={"aws:username": username})
+        == expected
+    )
 
 
 def test_substituted_value_is_not_a_wildcard_in_string_like() -> None:

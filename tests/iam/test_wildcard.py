@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bedrock_access.iam.arn import Substituted
-from bedrock_access.iam.wildcard import ANY_CHAR, STAR, Literal, atoms_of, compile_atoms, compile_glob, glob_match
+from bedrock_access.iam.wildcard import (
+    ANY_CHAR,
+    STAR,
+    Literal,
+    atoms_of,
+    compile_atoms,
+    compile_glob,
+    glob_match,
+)
 
 OPS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
 
@@ -182,7 +190,9 @@ def test_compile_glob_ignore_case_agrees_with_lowercased_reference(pattern: str,
 @settings(max_examples=500, deadline=None)
 @given(
     parts=st.lists(
-        st.one_of(st.just(STAR), st.just(ANY_CHAR), st.text(alphabet="ab*?", min_size=1, max_size=3).map(Literal)),
+        st.one_of(
+            st.just(STAR), st.just(ANY_CHAR), st.text(alphabet="ab*?", min_size=1, max_size=3).map(Literal)
+        ),
         max_size=6,
     ),
     subject=st.text(alphabet="ab*?", max_size=10),

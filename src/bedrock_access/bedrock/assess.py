@@ -69,11 +69,24 @@ class InvocationAssessment:
         return None
 
 
+_MODEL_HOPS = frozenset({"source-model", "destination-model", "global-model", "target"})
+_GATES = frozenset({"bearer-token", "inference-profile", "application-profile"})
+
+
 def _region_split(outcomes: Sequence[CheckOutcome]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Regions the model may be served in, split by whether the call is authorized there.
+
+    A denied gate (the API-key check, the profile's own check) blocks the call wherever it would be
+    served, so then no Region is authorized."""
+    gate_denied = any(o.check.purpose in _GATES and not o.allowed for o in outcomes)
     allowed: list[str] = []
     denied: list[str] = []
     for outcome in outcomes:
-        if outcome.check.purpose not in ("source-model", "destination-model", "global-model"):
+        if outcome.check.purpose not in _MODEL_HOPS:
+            continue
+        if gate_denied:
+            if outcome.check.region not in denied:
+                denied.append(outcome.check.region)
             continue
         region = outcome.check.region
         bucket = allowed if outcome.allowed else denied
@@ -100,9 +113,22 @@ def _access_denied(principal: str, outcome: CheckOutcome, operation: str) -> Pre
     )
 
 
+def credentials_rejected_error(*, operation: str | None = None) -> PredictedError:
+    """Credentials of another partition are unknown to the endpoint: authentication fails first."""
+    message = "The security token included in the request is invalid."
+    client_text = (
+        f"An error occurred (UnrecognizedClientException) when calling the {operation} operation: {message}"
+        if operation
+        else None
+    )
+    return PredictedError("UnrecognizedClientException", 403, message, client_text=client_text)
+
+
 def _validation_error(expansion: Expansion, findings: Sequence[Finding]) -> PredictedError | None:
     invocation = expansion.invocation
     codes = {f.code for f in findings if f.invalidates}
+    if "partition-mismatch" in codes:
+        return credentials_rejected_error(operation=invocation.operation)
     if "no-bedrock-in-region" in codes:
         return no_endpoint_error(invocation.region, model_id=invocation.model, operation=invocation.operation)
     if "on-demand-not-supported" in codes:
@@ -173,8 +199,8 @@ def assess(
     )
     findings = list(expansion.findings)
     allowed_regions, denied_regions = _region_split(outcomes)
-    model_regions = [o.check.region for o in outcomes if o.check.purpose == "destination-model"]
-    if denied_regions and allowed_regions and len(model_regions) > 1:
+    routed = any(o.check.purpose == "destination-model" for o in outcomes)
+    if denied_regions and allowed_regions and routed:
         findings.append(
             Finding(
                 "partial-destination-deny",

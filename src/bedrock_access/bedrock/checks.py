@@ -220,7 +220,7 @@ def expand(invocation: Invocation, env: Environment, catalog: Catalog) -> Expans
     destinations: tuple[str, ...] = ()
 
     region_info = catalog.region(region)
-    if region_info is None and catalog.partition_of(region) is None:
+    if region_info is None:
         near = catalog.closest_regions(region)
         b.findings.append(
             Finding(
@@ -251,9 +251,6 @@ def expand(invocation: Invocation, env: Environment, catalog: Catalog) -> Expans
                 "use credentials from the Region's partition",
             )
         )
-
-    if env.network.through_endpoint:
-        b.common_notes = ()
 
     if invocation.auth != "sigv4":
         token_type = "SHORT_TERM" if invocation.auth == "bearer-short-term" else "LONG_TERM"

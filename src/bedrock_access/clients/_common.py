@@ -24,6 +24,7 @@ from bedrock_access.clients._redact import (
     access_key_kind,
     classify_bearer,
     collect_secrets,
+    echo,
 )
 from bedrock_access.clients._version import Version, parse_version, show
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
@@ -190,7 +191,7 @@ def valid_region(value: Sourced | None, findings: list[ConfigFinding], client: s
     findings.append(
         finding(
             "REGION_INVALID_IGNORED",
-            f"{client} ignores {value.origin}={value.value!r}: it is not shaped like an AWS Region.",
+            f"{client} ignores {value.origin}={echo(value.value)}: it is not shaped like an AWS Region.",
             hint="Use a Region code such as eu-west-1.",
             origin=value.origin,
         )
@@ -489,7 +490,7 @@ def common_checks(
                 )
             )
         derived = "derived" in inv.origin.get("model", "")
-        if derived and "PROFILE_AVAILABILITY_UNKNOWN" not in skip and prefix is not None:
+        if derived and "PROFILE_AVAILABILITY_UNKNOWN" not in skip and prefix in allowed_prefixes(inv.region):
             if prefix in SPARSE_PREFIXES:
                 why = f"few models have a '{prefix}.' profile"
             elif prefix == "apac" and inv.region in _JP_AU_REGIONS:

@@ -30,14 +30,42 @@ _ACCESS_KEY_ID_RE = re.compile(r"^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}$")
 BearerKind = Literal["short-term", "long-term", "unknown"]
 
 
+_PLAIN_VALUE_RE = re.compile(r"^[A-Za-z0-9._:/@ -]{0,32}$")
+_UNBROKEN_RE = re.compile(r"^[A-Za-z0-9/+=]{16,}$")
+
+
+def echo(value: str) -> str:
+    """``repr(value)`` for short plain values (Regions, profile names, flags); a placeholder otherwise, so a
+    secret pasted into the wrong variable is never repeated in a message."""
+    if _PLAIN_VALUE_RE.match(value) and not looks_like_secret(value) and not _UNBROKEN_RE.match(value):
+        return repr(value)
+    return "<value not shown>"
+
+
 def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME_RE.search(name)) and not _NOT_SECRET_NAME_RE.search(name)
 
 
+# A 40-character secret access key, or a long base64 blob (session tokens, other keys).
+_SECRET_SHAPE_RE = re.compile(r"^(?:[A-Za-z0-9/+=]{40}|[A-Za-z0-9/+=]{60,})$")
+
+
+def _mixed(value: str) -> bool:
+    return (
+        any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+    )
+
+
 def looks_like_secret(value: str) -> bool:
-    """Values that are credentials whatever key holds them."""
+    """Values that are credentials whatever key holds them, by prefix or by shape."""
+    value = value.strip()
     return bool(
-        _ACCESS_KEY_ID_RE.match(value) or value.startswith("ABSK") or value.startswith("bedrock-api-key-")
+        _ACCESS_KEY_ID_RE.match(value)
+        or value.startswith("ABSK")
+        or value.startswith("bedrock-api-key-")
+        or (_SECRET_SHAPE_RE.match(value) and _mixed(value))
     )
 
 

@@ -58,9 +58,7 @@ def _parse_nested(raw: str, source: str, section: str, key: str) -> dict[str, st
         if not line:
             continue
         if "=" not in line:
-            raise InputError(
-                f"nested value line {line!r} has no '='", source=source, field=f"[{section}] {key}"
-            )
+            raise InputError("a nested value line has no '='", source=source, field=f"[{section}] {key}")
         name, _, value = line.partition("=")
         nested[name.strip().lower()] = value.strip()
     return nested

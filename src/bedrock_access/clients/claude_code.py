@@ -44,6 +44,7 @@ from bedrock_access.clients._common import (
     vtext,
 )
 from bedrock_access.clients._ids import allowed_prefixes, parse_model
+from bedrock_access.clients._redact import echo
 from bedrock_access.clients._version import Version, v
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
@@ -212,6 +213,7 @@ class _Resolver:
         self.env = self._effective_env()
         self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
         self.overrides = self._model_overrides()
+        self.prefix = Sourced("us", "not resolved yet")  # set by run() once the session Region is known
 
     # -- settings ---------------------------------------------------------------------------------
 
@@ -236,7 +238,7 @@ class _Resolver:
                     self.findings.append(
                         finding(
                             "CC_PROJECT_SETTINGS_AWS",
-                            f"{layer.source} sets {name}={text!r} for everyone who opens this repository, over "
+                            f"{layer.source} sets {name}={echo(text)} for everyone who opens this repository, over "
                             "their own shell settings.",
                             hint="Keep AWS Region/profile choices in ~/.claude/settings.json or settings.local.json.",
                             origin=f"settings {layer.source} env.{name}",
@@ -257,7 +259,7 @@ class _Resolver:
                 self.findings.append(
                     finding(
                         "CC_SETTINGS_OVERRIDE_SHELL",
-                        f"{origins[name]}={values[name]!r} replaces {name}={shell_value!r} exported in the shell.",
+                        f"{origins[name]}={echo(values[name])} replaces {name}={echo(shell_value)} exported in the shell.",
                         hint="Settings env blocks win over the shell: remove one of them so the intended value is used.",
                         origin=origins[name],
                     )
@@ -376,7 +378,7 @@ class _Resolver:
                 self.findings.append(
                     finding(
                         "CC_REGION_PREFIX_INVALID",
-                        f"{requested.origin}={requested.value!r} is not one of us, eu, apac, jp, au, global; the "
+                        f"{requested.origin}={echo(requested.value)} is not one of us, eu, apac, jp, au, global; the "
                         "Region-derived prefix is used.",
                         origin=requested.origin,
                     )
@@ -578,7 +580,7 @@ class _Resolver:
                 self.findings.append(
                     finding(
                         "CC_USE_BEDROCK_ANY_STRING",
-                        f"{use.origin}={use.value!r} still enables Bedrock in Claude Code {vtext(self.ver)}: any "
+                        f"{use.origin}={echo(use.value)} still enables Bedrock in Claude Code {vtext(self.ver)}: any "
                         "non-empty value counted as true before 1.0.124.",
                         hint="Unset the variable (or set it to an empty string in a settings env block) to disable Bedrock.",
                         origin=use.origin,
@@ -602,7 +604,7 @@ class _Resolver:
             )
         if not enabled:
             if not mantle:
-                where = f" ({use.origin}={use.value!r})" if use is not None else ""
+                where = f" ({use.origin}={echo(use.value)})" if use is not None else ""
                 self.findings.append(
                     finding(
                         "BEDROCK_NOT_SELECTED",
@@ -627,6 +629,8 @@ class _Resolver:
                 invocations,
                 creds,
                 skip=frozenset({"ANTHROPIC_FORMAT_ID"}),
+                bare_hint="Use a profile id (eu.…, us.…, global.…). Some Claude Code versions instead rewrote a bare "
+                "ANTHROPIC_MODEL to us.…, which an SCP limited to other Regions denies (#20594; versions uncertain).",
                 geo_hint="Pin ANTHROPIC_MODEL / ANTHROPIC_DEFAULT_{OPUS,SONNET,HAIKU}_MODEL to ids of the session "
                 "Region's geography (pins are never rewritten), or change AWS_REGION.",
             )

@@ -43,7 +43,7 @@ from bedrock_access.clients._common import (
     version_info,
     vtext,
 )
-from bedrock_access.clients._redact import access_key_kind
+from bedrock_access.clients._redact import access_key_kind, echo
 from bedrock_access.clients._version import v
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
@@ -163,7 +163,7 @@ def _state_from_layers(config: ClientConfig, findings: list[ConfigFinding]) -> t
                 findings.append(
                     finding(
                         "CLINE_STALE_PROVIDERS_JSON",
-                        f"{origin}={value!r} disagrees with {previous[1]}={previous[0]!r}; in Cline 4.1 the "
+                        f"{origin}={echo(str(value))} disagrees with {previous[1]}={echo(str(previous[0]))}; in Cline 4.1 the "
                         "providers.json value wins (a stale entry left by the upgrade gives the wrong Region or "
                         "credentials).",
                         hint="Re-save the Bedrock settings in Cline so providers.json is rewritten, or fix the file.",
@@ -505,14 +505,22 @@ class _Cline:
         invocations: list[Invocation] = []
         operation: Operation = "ConverseStream"
         modes = [(mode, self.mode_model(mode)) for mode in ("act", "plan")]
+        only_foreign_providers = (
+            not self.providers_json
+            and any(layer.scope == "providers" for layer in self.config.settings)
+            and not any(layer.scope != "providers" for layer in self.config.settings)
+        )
+        if only_foreign_providers:
+            modes = []
         if all(found is None for _, found in modes):
-            self.findings.append(
-                finding(
-                    "BEDROCK_NOT_SELECTED",
-                    "Neither Cline's Act nor Plan mode uses the Bedrock provider.",
-                    origin="Cline actModeApiProvider / planModeApiProvider",
+            if "BEDROCK_NOT_SELECTED" not in {f.code for f in self.findings}:
+                self.findings.append(
+                    finding(
+                        "BEDROCK_NOT_SELECTED",
+                        "Neither Cline's Act nor Plan mode uses the Bedrock provider.",
+                        origin="Cline actModeApiProvider / planModeApiProvider",
+                    )
                 )
-            )
         elif request_region is not None:
             for mode, found in modes:
                 if found is None:

@@ -127,6 +127,13 @@ def default_managed_paths() -> list[Path]:
     return paths
 
 
+def _same_file_key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path
+
+
 def _git_root(cwd: Path) -> Path | None:
     for directory in (cwd, *cwd.parents):
         if (directory / ".git").exists():
@@ -156,12 +163,10 @@ def _claude_code(
         (config_dir / "settings.json", "user"),
     ]
     layers: list[SettingsLayer] = []
-    seen: set[Path] = set()
+    user_file = _same_file_key(config_dir / "settings.json")
     for path, scope in candidates:
-        key = path.resolve() if path.exists() else path
-        if key in seen:
-            continue  # launched from home: the project file is the user file
-        seen.add(key)
+        if scope in ("project", "local") and _same_file_key(path) == user_file:
+            continue  # launched from the home directory: that file is the user settings file
         display = _display(path, home)
         data = _read_json(path, display)
         if data is not None:

@@ -37,7 +37,7 @@ from bedrock_access.clients._common import (
     version_info,
 )
 from bedrock_access.clients._ids import KNOWN_PREFIXES, parse_model
-from bedrock_access.clients._redact import access_key_kind
+from bedrock_access.clients._redact import access_key_kind, echo
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
 from bedrock_access.errors import InputError
@@ -213,7 +213,7 @@ class _Roo:
             self.findings.append(
                 finding(
                     "BEDROCK_NOT_SELECTED",
-                    f"{provider.origin}={provider.value!r}: Roo Code does not use Bedrock.",
+                    f"{provider.origin}={echo(provider.value)}: Roo Code does not use Bedrock.",
                     origin=provider.origin,
                 )
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bedrock_access.iam.wildcard import STAR, Atom, Literal, Matcher, atoms_of, compile_atoms
+from bedrock_access.iam.wildcard import ANY_CHAR, STAR, Atom, Literal, Matcher, atoms_of, compile_atoms
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,10 @@ def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
                 merged.append(Literal(":"))
             merged.extend(seg)
         segments = [*head, merged]
+    if len(segments) >= 4 and any(a is STAR or a is ANY_CHAR for a in segments[2]):
+        # AWS allows no wildcard in the service segment: such a pattern names nothing. (A trailing
+        # star that spills over from the service segment, ``arn:aws:*``, still matches everything.)
+        return lambda s: False
     if len(segments) == 6:
         return _segmentwise(segments)
     last = segments[-1]

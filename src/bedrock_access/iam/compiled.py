@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from bedrock_access.iam.arn import compile_arn_atoms
 from bedrock_access.iam.conditions import CompiledCondition, compile_clause
 from bedrock_access.iam.model import Policy, PrincipalSpec, Statement
-from bedrock_access.iam.principals import Caller, MatchKind, principal_match
+from bedrock_access.iam.principals import Caller, MatchKind, not_principal_exempts, principal_match
 from bedrock_access.iam.variables import Context, literal_template, parse_template
 from bedrock_access.iam.wildcard import Matcher, compile_glob
 
 _MEMO_LIMIT = 8192
+_RESOURCELESS_OK = frozenset({"resource", "rcp", "vpce"})
 
 
 def compile_action_pattern(pattern: str) -> Matcher:
@@ -124,9 +125,13 @@ class CompiledStatement:
     def matches_resource(self, resource: str, ctx: Context) -> bool:
         if self.resource_any:
             return True
+        if self._resources is None and self._not_resources is None:
+            # Trust and other resource-based policies may omit both elements and then cover their own
+            # resource; identity, boundary, session and SCP statements need one (AWS refuses them
+            # otherwise, and validate.py says so), so there such a statement matches nothing.
+            return self.policy.ref.type in _RESOURCELESS_OK
         if self._resources is not None and not self._resources(resource, ctx):
             return False
-        # A statement with neither element (a trust policy) covers every resource.
         return not (self._not_resources is not None and self._not_resources(resource, ctx))
 
     def conditions_hold(self, ctx: Context) -> bool:
@@ -141,6 +146,9 @@ class CompiledStatement:
             if has_boundary and self.effect == "Deny" and caller.is_iam:
                 # AWS: a Deny with NotPrincipal always denies principals that have a permissions boundary.
                 return True
+            if self.effect == "Deny":
+                return not not_principal_exempts(self.not_principal, caller)
+            # NotPrincipal with Allow is unsupported (validate.py reports it); read it literally.
             return principal_match(self.not_principal, caller) is None
         return True
 

@@ -388,7 +388,10 @@ class Authorizer:
                 missing.append(_missing("resource"))
             if resource_policy_required and not cross_account and direct:
                 return direct, []
-            if not is_root and not identity_allows:
+            # Same account, key or trust policy naming the caller's role: that grant stands alone
+            # (limited by boundary and session policy below); an account principal only delegates.
+            role_grant_alone = resource_policy_required and not cross_account and bool(via_role)
+            if not is_root and not identity_allows and not role_grant_alone:
                 missing.append(_missing("identity"))
             grants = [*identity_allows, *direct, *via_role, *via_account]
 

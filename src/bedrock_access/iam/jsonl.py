@@ -164,7 +164,10 @@ class BatchSimulator:
         self._rcp_services = rcp_supported_services()
 
     def _authorizer(self, line: Mapping[str, Any]) -> tuple[Authorizer, tuple[str, ...]]:
-        key = orjson.dumps([line.get(f) for f in _POLICY_FIELDS])
+        try:
+            key = orjson.dumps([line.get(f) for f in _POLICY_FIELDS])
+        except (orjson.JSONEncodeError, RecursionError):
+            raise BadLine("bad-input", "policies nested too deeply") from None
         cached = self._cache.get(key)
         if cached is None:
             try:

@@ -41,9 +41,10 @@ _STATEMENT_KEYS = {
 class PolicyError(InputError):
     """A policy document that cannot be read; ``field`` is the path inside it."""
 
-    def __init__(self, policy: str, path: str, message: str) -> None:
+    def __init__(self, policy: str, path: str, message: str, *, text_line: int | None = None) -> None:
         self.policy = policy
         self.path = path
+        self.text_line = text_line  # line in the document text, when the error has one
         super().__init__(message, source=f"policy {policy}", field=path or None)
 
 
@@ -62,6 +63,8 @@ def _loads_checking_duplicates(text: str, name: str) -> tuple[Any, tuple[str, ..
         return json.loads(text, object_pairs_hook=hook), tuple(duplicates)
     except RecursionError:
         raise PolicyError(name, "", "document is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise PolicyError(name, "", f"not valid JSON: {exc.msg} (column {exc.colno})", text_line=exc.lineno) from None
     except ValueError as exc:
         raise PolicyError(name, "", f"not valid JSON: {exc}") from None
 
@@ -114,7 +117,7 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
         if key not in ("Version", "Id", "Statement"):
             raise PolicyError(name, str(key), "unknown top-level element (expected Version, Id, Statement)")
     version = doc.get("Version")
-    if version is not None and version not in (VERSION_2012, VERSION_2008):
+    if "Version" in doc and version not in (VERSION_2012, VERSION_2008):
         raise PolicyError(name, "Version", f"must be {VERSION_2012!r} or {VERSION_2008!r}, not {version!r}")
     policy_id = doc.get("Id")
     if policy_id is not None and not isinstance(policy_id, str):

@@ -131,3 +131,38 @@ def principal_match(spec: PrincipalSpec, caller: Caller) -> MatchKind | None:
             if found is not None and (best is None or _RANK[found] > _RANK[best]):
                 best = found
     return best
+
+
+def not_principal_exempts(spec: PrincipalSpec, caller: Caller) -> bool:
+    """Whether a NotPrincipal element leaves the caller out.
+
+    AWS checks every identity in the caller's chain: the account, then the user or role, then the
+    role session. A caller is left out only when each of them is listed; listing a session without its
+    role and account, or a user without its account, exempts nobody.
+    """
+    if spec.wildcard:
+        return True
+    aws = spec.entries.get("AWS", ())
+    if "*" in aws:
+        return True
+    if caller.kind == "service":
+        return caller.arn in spec.entries.get("Service", ())
+    if caller.kind == "anonymous" or caller.account is None:
+        return False
+    if not any(_account_of_value(v) == caller.account for v in aws):
+        return False
+    if caller.kind == "root":
+        return True
+    if caller.kind in ("user", "federated"):
+        return caller.arn in aws
+    role_listed = any(
+        (target := caller_of(v)).kind == "role"
+        and target.account == caller.account
+        and target.role_name == caller.role_name
+        for v in aws
+    )
+    if caller.kind == "role":
+        return role_listed
+    if caller.kind == "session":
+        return role_listed and caller.arn in aws
+    return False

@@ -105,7 +105,9 @@ class _Doc:
             try:
                 parsed = parse_policy(text, name=policy_name)
             except PolicyError as exc:
-                raise InputError(exc.message, source=rel, field=exc.path or None) from None
+                where = f"{file_path}:{exc.text_line}" if exc.text_line else str(file_path)
+                inner = f"{exc.path}: " if exc.path else ""
+                raise self.fail(f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file") from None
             import json
 
             return PolicyRef(parsed, json.loads(text), rel)
@@ -286,6 +288,8 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
                 path = f"organization.scps[{i}]"
                 lvl = doc.mapping(level, path, levels, i)
                 doc.check_keys(lvl, {"target", "policies"}, path)
+                if "target" not in lvl:
+                    raise doc.fail(f"{path}.target", "missing (the root, OU or account id)", None, levels, i)
                 target = doc.string(lvl.get("target"), f"{path}.target", lvl, "target")
                 policies = doc.listing(lvl.get("policies", []), f"{path}.policies", lvl, "policies")
                 refs = tuple(
@@ -304,7 +308,11 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
         client = _plain(doc.mapping(client, "client", top, "client"))
     if not invocations and client is None:
         raise doc.fail(
-            "invocations", "the scenario needs `invocations` (or a `client` section)", None, top, None
+            "invocations",
+            "the scenario needs `invocations` (or a `client` section)",
+            None,
+            top,
+            "invocations" if "invocations" in top else None,
         )
     return Scenario(
         source=source,
@@ -375,7 +383,7 @@ def _network(doc: _Doc, top: Mapping[str, Any]) -> tuple[Network, PolicyRef | No
             "vpc_source_ip, vpc and vpc_endpoint_policy need vpc_endpoint",
             None,
             net,
-            None,
+            next(k for k in ("vpc_source_ip", "vpc", "vpc_endpoint_policy") if net.get(k)),
         )
     policy = (
         doc.policy(
@@ -463,7 +471,7 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
             )
         model = doc.string(inv["model"], f"{path}.model", inv, "model")
         region = doc.string(inv["region"], f"{path}.region", inv, "region")
-        if catalog.region(region) is None and catalog.partition_of(region) is None:
+        if catalog.region(region) is None:
             near = catalog.closest_regions(region)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             raise doc.fail(f"{path}.region", f"unknown Region {region!r}{hint}", None, inv, "region")

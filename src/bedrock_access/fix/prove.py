@@ -1,0 +1,114 @@
+"""The two proofs, run by the engine on a patched copy of the scenario, plus document validation.
+
+1. Fixed: every invocation is assessed again on the patched scenario (with any client change); the
+   failing ones must be allowed now and the allowed ones must stay allowed.
+2. Unchanged: the probe set (:mod:`bedrock_access.fix.probes`) gets the same decision before and after,
+   in the whole policy set and in each layer alone.
+3. Valid: each changed document parses, passes the validator when one is available, and fits AWS's
+   size limit for its policy type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bedrock_access.bedrock.assess import InvocationAssessment, assess
+from bedrock_access.catalog.model import Catalog
+from bedrock_access.fix.documents import VALIDATOR_TYPES
+from bedrock_access.fix.model import (
+    FixedProof,
+    FixOptions,
+    InvocationProof,
+    PolicyChange,
+    Proof,
+    ValidationProof,
+)
+from bedrock_access.fix.probes import build_probes, compare
+from bedrock_access.iam.engine import Authorizer
+from bedrock_access.iam.explain import describe
+from bedrock_access.iam.parse import PolicyError, parse_policy
+from bedrock_access.scenario.model import Scenario
+
+
+def _blocked(a: InvocationAssessment) -> str | None:
+    if a.verdict == "allowed":
+        return None
+    if a.verdict == "invalid":
+        codes = [f.message for f in a.findings if f.invalidates]
+        return codes[0] if codes else "invalid"
+    blocking = a.blocking
+    if blocking is None:
+        return None
+    who = "; ".join(describe(d) for d in blocking.decision.decisive)
+    return f"{blocking.check.hop}: {who}"
+
+
+def prove_fixed(
+    before: Scenario,
+    after: Scenario,
+    original: Sequence[InvocationAssessment],
+    targets: Sequence[int],
+    catalog: Catalog,
+    options: FixOptions,
+) -> tuple[FixedProof, list[InvocationAssessment]]:
+    authorizer = Authorizer(after.policy_set(), rcp_services=options.rcp_services)
+    env = after.environment(now=options.now)
+    now = [assess(inv, env, catalog, authorizer) for inv in after.invocations]
+    proofs = tuple(
+        InvocationProof(
+            index=i,
+            label=before.invocations[i].label,
+            model_before=before.invocations[i].model,
+            model_after=after.invocations[i].model,
+            auth_before=before.invocations[i].auth,
+            auth_after=after.invocations[i].auth,
+            verdict_before=original[i].verdict,
+            verdict_after=now[i].verdict,
+            target=i in targets,
+            blocked_after=_blocked(now[i]),
+        )
+        for i in range(len(after.invocations))
+    )
+    return FixedProof(proofs), now
+
+
+def validate_changes(changes: Sequence[PolicyChange], options: FixOptions) -> ValidationProof:
+    errors: list[str] = []
+    warnings: list[str] = []
+    over: list[str] = []
+    for change in changes:
+        name = change.policy_name
+        try:
+            policy = parse_policy(dict(change.document), name=name)
+        except PolicyError as exc:
+            errors.append(f"{name}: {exc.render()}")
+            continue
+        if options.validator is not None:
+            for note in options.validator(policy, VALIDATOR_TYPES[change.location.layer]):
+                (errors if note.severity == "error" else warnings).append(f"{name}: {note.text}")
+        if not change.within_limit:
+            over.append(f"{name}: {change.size} characters, over the limit of {change.limit}")
+    return ValidationProof(
+        validator=options.validator is not None,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        over_limit=tuple(over),
+    )
+
+
+def prove(
+    before: Scenario,
+    after: Scenario,
+    original: Sequence[InvocationAssessment],
+    targets: Sequence[int],
+    changes: Sequence[PolicyChange],
+    catalog: Catalog,
+    options: FixOptions,
+) -> Proof:
+    fixed, _ = prove_fixed(before, after, original, targets, catalog, options)
+    network_changed = any("network-guard" in c.kind for c in changes)
+    probes = build_probes(
+        before, after, targets, original, catalog, now=options.now, network_changed=network_changed
+    )
+    unchanged = compare(before, after, probes, rcp_services=options.rcp_services)
+    return Proof(fixed=fixed, unchanged=unchanged, validation=validate_changes(changes, options))

@@ -1,0 +1,151 @@
+"""The files ``--out`` writes for one alternative, as text: a patched scenario and its policies.
+
+The patched ``scenario.yaml`` is the original document with every changed policy pointing at its new
+file, added policies appended where they attach, changed model ids and auth modes in ``invocations``.
+Policies the original read from files are copied next to it (``policies/``), so ``bedrock-access check``
+runs on the patched scenario directly. Pure: the caller writes the files.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bedrock_access.fix.model import Alternative, Location
+from bedrock_access.scenario.model import PolicyRef, Scenario
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    path: str  # relative to the output directory, with "/" separators
+    text: str
+
+
+def _file_name(name: str) -> str:
+    clean = _UNSAFE.sub("-", name).strip("-.") or "policy"
+    return clean[:100]
+
+
+class _Files:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.by_name: dict[str, str] = {}  # file name -> text
+        self.out: list[OutputFile] = []
+
+    def policy(self, name: str, document: Mapping[str, Any]) -> str:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        base = _file_name(name)
+        candidate = base
+        n = 2
+        while candidate in self.by_name and self.by_name[candidate] != text:
+            candidate = f"{base}-{n}"
+            n += 1
+        if candidate not in self.by_name:
+            self.by_name[candidate] = text
+            self.out.append(OutputFile(f"{self.prefix}policies/{candidate}.json", text))
+        return f"policies/{candidate}.json"
+
+
+def _original_locations(scenario: Scenario) -> list[tuple[Location, PolicyRef]]:
+    out: list[tuple[Location, PolicyRef]] = [
+        (Location("identity", None, i), ref) for i, ref in enumerate(scenario.identity_policies)
+    ]
+    for layer, ref in (
+        ("pb", scenario.permission_boundary),
+        ("session", scenario.session_policy),
+        ("vpce", scenario.vpc_endpoint_policy),
+    ):
+        if ref is not None:
+            out.append((Location(layer), ref))  # type: ignore[arg-type]
+    for level, lvl in enumerate(scenario.scp_levels or ()):
+        out.extend((Location("scp", level, j), ref) for j, ref in enumerate(lvl.policies))
+    return out
+
+
+def _set_entry(raw: dict[str, Any], loc: Location, entry: dict[str, Any]) -> None:
+    if loc.layer == "identity":
+        items = raw.setdefault("identity_policies", [])
+        if loc.index < len(items):
+            items[loc.index] = entry
+        else:
+            items.append(entry)
+    elif loc.layer == "pb":
+        raw["permission_boundary"] = entry
+    elif loc.layer == "session":
+        raw["session_policy"] = entry
+    elif loc.layer == "vpce":
+        raw.setdefault("network", {})["vpc_endpoint_policy"] = entry
+    else:
+        assert loc.level is not None
+        policies = raw["organization"]["scps"][loc.level].setdefault("policies", [])
+        if loc.index < len(policies):
+            policies[loc.index] = entry
+        else:
+            policies.append(entry)
+
+
+def _yaml(document: Mapping[str, Any], header: str) -> str:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep key order
+    stream = io.StringIO()
+    yaml.dump(dict(document), stream)
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return comment + stream.getvalue()
+
+
+def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "") -> list[OutputFile]:
+    """``scenario.yaml``, ``policies/*.json`` and (with client changes) ``client-settings.json``."""
+    raw: dict[str, Any] = copy.deepcopy(dict(scenario.raw))
+    files = _Files(prefix)
+    changed = {c.location: c for c in alt.changes}
+    for loc, ref in _original_locations(scenario):
+        change = changed.pop(loc, None)
+        if change is not None:
+            path = files.policy(change.policy_name, change.document)
+            _set_entry(raw, loc, {"name": change.policy_name, "file": path})
+        elif ref.file is not None:
+            path = files.policy(ref.policy.name, ref.document)
+            _set_entry(raw, loc, {"name": ref.policy.name, "file": path})
+    for loc in sorted(changed, key=Location.sort_key):  # added policies, in order
+        change = changed[loc]
+        path = files.policy(change.policy_name, change.document)
+        _set_entry(raw, loc, {"name": change.policy_name, "file": path})
+    skipped = []
+    invocations = raw.get("invocations")
+    for cc in alt.client_changes:
+        if isinstance(invocations, list) and cc.invocation < len(invocations):
+            invocations[cc.invocation][cc.field] = cc.after
+        else:
+            skipped.append(cc.label)
+    description = str(raw.get("description") or "").strip()
+    raw["description"] = f"{description} [patched by bedrock-access fix: {alt.name}]".strip()
+    header = (
+        f"Patched by `bedrock-access fix` ({alt.name}) from {scenario.source}.\n"
+        f"{alt.summary}.\n"
+        f"Check it: bedrock-access check {prefix}scenario.yaml"
+    )
+    if skipped:
+        header += "\nNot in this file (set them in the client): " + ", ".join(skipped)
+    out = [OutputFile(f"{prefix}scenario.yaml", _yaml(raw, header)), *files.out]
+    if alt.client_settings is not None:
+        out.append(
+            OutputFile(
+                f"{prefix}client-settings.json", json.dumps(dict(alt.client_settings), indent=2) + "\n"
+            )
+        )
+    return out
+
+
+def alternative_dir(name: str) -> str:
+    return _file_name(name.replace("+", "_"))

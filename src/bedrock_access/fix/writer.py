@@ -1,0 +1,69 @@
+"""Writing ``--out DIR``: the only module of ``fix`` that touches the file system.
+
+Everything is written to a fresh temporary directory next to ``DIR`` and moved into place in one
+rename at the end, so ``DIR`` is either absent (or left as it was) or complete.
+
+Layout: ``DIR/scenario.yaml`` and ``DIR/policies/`` for the recommended alternative;
+``DIR/<alternative>/scenario.yaml`` (and its ``policies/``) for every alternative when there are
+several; ``DIR/fix.json``, the JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bedrock_access.errors import InputError
+from bedrock_access.fix.model import FixReport
+from bedrock_access.fix.scenario_doc import OutputFile, alternative_dir, alternative_files
+from bedrock_access.scenario.model import Scenario
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse early a target that exists and is not an empty directory."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError("exists and is not an empty directory; refusing to overwrite", source=str(out))
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError("its parent directory does not exist", source=str(out))
+
+
+def planned_files(scenario: Scenario, report: FixReport, report_json: Mapping[str, Any]) -> list[OutputFile]:
+    files: list[OutputFile] = []
+    if not report.alternatives:
+        return files
+    files.extend(alternative_files(scenario, report.alternatives[0]))
+    if len(report.alternatives) > 1:
+        for alt in report.alternatives:
+            files.extend(alternative_files(scenario, alt, prefix=f"{alternative_dir(alt.name)}/"))
+    files.append(OutputFile("fix.json", json.dumps(report_json, indent=2, ensure_ascii=False) + "\n"))
+    return files
+
+
+def write_out(out: Path, files: Sequence[OutputFile]) -> list[str]:
+    """Write ``files`` under ``out`` atomically; returns the paths written (as ``out/...``)."""
+    check_out_dir(out)
+    parent = out.parent if str(out.parent) else Path(".")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    try:
+        for f in files:
+            target = (tmp / f.path).resolve()
+            if tmp.resolve() not in target.parents:
+                raise InputError(f"refusing to write outside the output directory: {f.path}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f.text, encoding="utf-8")
+        if out.exists():
+            out.rmdir()  # empty (checked above); rename cannot replace a directory otherwise
+        os.replace(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(out)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [str(out / f.path) for f in files]

@@ -1,0 +1,168 @@
+"""The human report of ``bedrock-access fix``: what fails, then each alternative with its changes,
+documents, diffs and proofs."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+
+from bedrock_access.bedrock.redact import redact as redact_text
+from bedrock_access.fix.model import Alternative, FixReport, PolicyChange, Proof
+
+_MARK = {"denied": "DENIED", "invalid": "INVALID", "allowed": "ok"}
+_STATUS = {
+    "proven": "PROVEN (fixes every failing invocation, widens nothing)",
+    "widens": "WIDENS (fixes the failing invocations, but changes probe decisions)",
+    "incomplete": "INCOMPLETE (some failing invocations stay failing)",
+    "invalid": "INVALID (a document fails validation or exceeds its size limit)",
+}
+_RESULT = {
+    "nothing-to-fix": "nothing to fix: every invocation is allowed",
+    "fixed": "fixed: every failing invocation has a proven fix",
+    "partial": "partial: some failing invocations have no proven fix",
+    "unfixed": "unfixed: no proven fix",
+}
+
+
+def _indent(text: str, prefix: str) -> list[str]:
+    return [prefix + line if line else line for line in text.splitlines()]
+
+
+def _wrap(text: str, prefix: str, width: int = 108) -> list[str]:
+    """Wrap ``text`` after ``prefix``; continuation lines are indented past the prefix (and a bullet)."""
+    rest = " " * len(prefix) + ("" if prefix.endswith("- ") else "  ")
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=prefix,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [prefix]
+
+
+def change_text(n: int, change: PolicyChange) -> list[str]:
+    where = change.location.path + (f", {change.source_file}" if change.source_file else "")
+    lines = [f"  Change {n}: {change.title} ({where})"]
+    for line in change.explanation:
+        lines.extend(_wrap(line, "    - "))
+    if change.parameters is not None:
+        lines.append(f"    control {change.parameters.get('control')} parameters:")
+        lines.extend(_indent(json.dumps(change.parameters.get("parameters"), indent=2), "      "))
+    lines.append(
+        f"    size {change.size:,} of {change.limit:,} characters (white space not counted)"
+        + ("" if change.within_limit else "  OVER THE LIMIT")
+    )
+    for note in change.compaction:
+        lines.extend(_wrap(f"compacted: {note}", "    "))
+    lines.append("    document:")
+    lines.extend(_indent(json.dumps(dict(change.document), indent=2), "      "))
+    lines.append("    diff:")
+    lines.extend(_indent(change.diff or "(no textual change)", "      "))
+    return lines
+
+
+def proof_text(proof: Proof, max_differences: int) -> list[str]:
+    fixed, unchanged, validation = proof.fixed, proof.unchanged, proof.validation
+    lines = ["  Proof (by the engine, on a patched copy of the scenario)"]
+    regressions = fixed.regressions
+    lines.append(
+        f"    fixed: {'yes' if fixed.passed else 'NO'}: {fixed.fixed_count} of {fixed.target_count} failing "
+        f"invocations now allowed; {len(regressions)} regression{'s' if len(regressions) != 1 else ''}"
+    )
+    for p in fixed.invocations:
+        if not p.target and p.verdict_before == p.verdict_after:
+            continue
+        change = ""
+        if p.model_before != p.model_after:
+            change += f" [{p.model_before} -> {p.model_after}]"
+        if p.auth_before != p.auth_after:
+            change += f" [{p.auth_before} -> {p.auth_after}]"
+        lines.append(f"      {p.label}: {p.verdict_before} -> {p.verdict_after}{change}")
+        if p.blocked_after and p.target:
+            lines.extend(_wrap(f"still blocked: {p.blocked_after}", "        "))
+    categories = ", ".join(f"{name} {count}" for name, count in unchanged.categories)
+    if unchanged.passed:
+        lines.append(
+            f"    unchanged: yes: {unchanged.probes:,} probes, {unchanged.evaluations:,} decisions in "
+            f"{len(unchanged.views)} views ({', '.join(unchanged.views)}) identical before and after"
+        )
+    else:
+        lines.append(
+            f"    unchanged: NO: {len(unchanged.differences):,} of {unchanged.evaluations:,} probe decisions "
+            f"differ ({len(unchanged.widened):,} widened)"
+        )
+        ordered = sorted(unchanged.differences, key=lambda d: not d.widened)
+        for d in ordered[:max_differences]:
+            lines.append(f"      {d.view} view, {d.category}: {d.label}: {d.before} -> {d.after}")
+        if len(unchanged.differences) > max_differences:
+            lines.append(
+                f"      ... and {len(unchanged.differences) - max_differences:,} more (--format json)"
+            )
+    lines.extend(_wrap(f"probes: {categories}", "      "))
+    if validation.passed:
+        checked = "validator finds no error" if validation.validator else "validator not available"
+        lines.append(f"    valid: yes: every document parses, {checked}, every size within its limit")
+    else:
+        lines.append("    valid: NO")
+        for text in (*validation.errors, *validation.over_limit):
+            lines.extend(_wrap(text, "      "))
+    for text in validation.warnings:
+        lines.extend(_wrap(f"warning: {text}", "      "))
+    return lines
+
+
+def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differences: int) -> list[str]:
+    head = f"Alternative {n}{' (recommended)' if recommended else ''}: {alt.name} - {_STATUS[alt.status]}"
+    lines = [head]
+    lines.extend(_wrap(alt.summary, "  "))
+    if alt.widens_by_design:
+        lines.extend(
+            _wrap("This alternative widens the Region deny by design; prefer one that widens nothing.", "  ")
+        )
+    for i, change in enumerate(alt.changes, 1):
+        lines.extend(change_text(i, change))
+    for cc in alt.client_changes:
+        lines.append(f"  Client: {cc.label}: {cc.field} {cc.before} -> {cc.after}")
+        for line in cc.explanation[1:] if cc.field == "model" else cc.explanation:
+            lines.extend(_wrap(line, "    - "))
+    if alt.client_settings is not None:
+        lines.append("  Client settings (pin every role):")
+        lines.extend(_indent(json.dumps(dict(alt.client_settings), indent=2), "    "))
+    for note in alt.notes:
+        lines.extend(_wrap(f"note: {note}", "  "))
+    for u in alt.unfixed:
+        lines.extend(_wrap(f"not fixed: {u.label}: {u.reason}", "  "))
+    lines.extend(proof_text(alt.proof, max_differences))
+    return lines
+
+
+def fix_text(report: FixReport, *, max_differences: int = 8, written: Sequence[str] = ()) -> str:
+    lines = [f"Fix for {report.scenario}"]
+    lines.append(f"Caller {report.principal}   (catalog snapshot {report.snapshot})")
+    lines.append("")
+    if report.failing:
+        lines.append(f"Failing: {len(report.failing)} of {report.invocation_count} invocations")
+        for f in report.failing:
+            lines.append(f"  [{_MARK.get(f.verdict, f.verdict)}] {f.label}: {f.model} from {f.region}")
+            if f.blocked_at:
+                lines.extend(_wrap(f"blocked at {f.blocked_at}: {'; '.join(f.decided_by)}", "      "))
+            else:
+                for text in f.decided_by:
+                    lines.extend(_wrap(text, "      "))
+        lines.append("")
+    for i, alt in enumerate(report.alternatives):
+        lines.extend(alternative_text(i + 1, alt, recommended=i == 0, max_differences=max_differences))
+        lines.append("")
+    if report.unfixable:
+        lines.append("Cannot be fixed:")
+        for u in report.unfixable:
+            lines.extend(_wrap(f"{u.label}: {u.reason}", "  "))
+        lines.append("")
+    for path in written:
+        lines.append(f"wrote {path}")
+    if written:
+        lines.append("")
+    lines.append(f"Result: {_RESULT[report.status]}")
+    return redact_text("\n".join(lines))
