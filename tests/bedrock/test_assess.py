@@ -158,7 +158,9 @@ def test_blocking_is_the_first_failing_check_in_aws_order(catalog: Catalog) -> N
     )
     result = run(catalog, US_SONNET, "us-east-1", PolicySet(identity=(models_only,)))
     assert result.blocking is not None and result.blocking.check.purpose == "inference-profile"
-    assert result.authorized_regions == ("us-east-1", "us-east-2", "us-west-2")
+    # A denied profile check blocks the call wherever it would be served: no Region is authorized.
+    assert result.authorized_regions == ()
+    assert result.denied_regions == ("us-east-1", "us-east-2", "us-west-2")
     assert (
         message(result) == head() + " because no identity-based policy allows the bedrock:InvokeModel action"
     )

@@ -176,6 +176,20 @@ def test_non_aws_principal_types_do_not_name_an_iam_user(principal: Any) -> None
     assert same(rb(principal)) == "ImplicitlyDenied"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason='engine bug: {"Service": "*"} (or Federated/CanonicalUser "*") names IAM users directly',
+)
+@pytest.mark.parametrize("kind", ["Service", "Federated", "CanonicalUser"])
+def test_star_under_a_non_aws_principal_type_does_not_name_an_iam_user(kind: str) -> None:
+    """PRINCIPAL: a ``Service`` entry names AWS services, ``Federated`` identity providers,
+    ``CanonicalUser`` S3 canonical users; only ``"*"`` or ``{"AWS": "*"}`` names everyone. Whatever
+    ``{"Service": "*"}`` means, it does not name an IAM user (least of all as a direct grant that
+    bypasses the boundary).
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"""
+    assert same(rb({kind: "*"})) == "ImplicitlyDenied"
+
+
 @pytest.mark.parametrize("pattern", [f"arn:aws:iam::{ACCOUNT}:user/*", f"arn:aws:iam::{ACCOUNT}:user/al?ce"])
 def test_no_wildcards_inside_a_principal_arn(pattern: str) -> None:
     """PRINCIPAL: "You cannot use a wildcard to match part of a principal name or ARN" (use
@@ -260,6 +274,52 @@ def test_not_principal_deny_listing_only_the_session_does_not_exempt_it() -> Non
     principal" — AWS validates the account, then the role, then the session (iam-evaluation.md §6).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
     assert same(_deny_all_but([SESSION]), principal=SESSION) == "ExplicitlyDenied"
+
+
+@pytest.mark.parametrize(
+    ("caller", "listed", "expected"),
+    [
+        (USER, [USER], "ExplicitlyDenied"),
+        (USER, [f"arn:aws:iam::{ACCOUNT}:root"], "ExplicitlyDenied"),
+        (USER, [USER, ACCOUNT], "Allowed"),
+        (SESSION, [ROLE, f"arn:aws:iam::{ACCOUNT}:root"], "ExplicitlyDenied"),
+        (SESSION, [SESSION, f"arn:aws:iam::{ACCOUNT}:root"], "ExplicitlyDenied"),
+        (f"arn:aws:iam::{ACCOUNT}:root", [f"arn:aws:iam::{ACCOUNT}:root"], "Allowed"),
+        (FEDERATED, [FEDERATED, ACCOUNT], "Allowed"),
+        (FEDERATED, [FEDERATED], "ExplicitlyDenied"),
+    ],
+)
+def test_not_principal_deny_exempts_only_a_fully_listed_chain(
+    caller: str, listed: list[str], expected: str
+) -> None:
+    """NOTPRINCIPAL: AWS may validate the account, then the user or role, then the assumed-role session;
+    "we strongly recommend that you explicitly include the ARN for a user's account, or include both the
+    ARN for a role and the ARN for the account containing that role" — each identity must be listed.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
+    p = _deny_all_but(listed)
+    p = PolicySet(
+        identity=p.identity,
+        resource=p.resource,
+        session=policy(allow(), name="SessionPolicy") if caller == FEDERATED else None,
+    )
+    assert same(p, principal=caller) == expected
+
+
+def test_not_principal_deny_exempts_a_service_listed_under_service() -> None:
+    """NOTPRINCIPAL: a principal can be "an AWS service"; a service listed under ``Service`` is exempt.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
+    deny_all_but_bedrock = PolicySet(
+        resource=policy(
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::amzn-s3-demo-bucket/*",
+                Principal={"Service": [SERVICE, "logs.amazonaws.com"]},
+            ),
+            {"Effect": "Deny", "NotPrincipal": {"Service": SERVICE}, "Action": "s3:*", "Resource": "*"},
+        )
+    )
+    assert same(deny_all_but_bedrock, principal=SERVICE) == "Allowed"
+    assert same(deny_all_but_bedrock, principal="logs.amazonaws.com") == "ExplicitlyDenied"
 
 
 def test_not_principal_deny_always_denies_principals_with_a_boundary() -> None:
