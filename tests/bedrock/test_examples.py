@@ -511,7 +511,7 @@ def test_example_through_cli_json(name: str, capsys: pytest.CaptureFixture[str])
     assert doc["verdict"] == expected.verdict
     assert doc["principal"] == expected.principal
     assert doc["summary"] == {
-        v: sum(c.verdict == v for c in expected.calls) for v in ("allowed", "denied", "invalid")
+        v: sum(c.verdict == v for c in expected.calls) for v in ("allowed", "denied", "invalid", "unknown")
     }
     assert len(doc["invocations"]) == len(expected.calls)
     for got, want in zip(doc["invocations"], expected.calls, strict=True):

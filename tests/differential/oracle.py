@@ -178,6 +178,9 @@ class Report:
     gap_lines: Counter[str] = field(default_factory=Counter)
     gap_oracle_differs: Counter[str] = field(default_factory=Counter)  # oracle != awsExpected (or error)
     gap_engine_wrong: list[Disagreement] = field(default_factory=list)  # ours != awsExpected
+    # Lines carrying "knownEngineBug": counted, and where our engine is (still) wrong on them.
+    known_bug_lines: Counter[str] = field(default_factory=Counter)
+    known_bug_disagreements: list[Disagreement] = field(default_factory=list)
 
     def share(self, decision: str) -> float:
         return self.mix[decision] / self.untagged if self.untagged else 0.0
@@ -196,6 +199,11 @@ class Report:
                 f"gap {g}: {self.gap_oracle_differs[g]}/{n}" for g, n in sorted(self.gap_lines.items())
             ),
             f"gap lines where our engine differs from the AWS-documented decision: {len(self.gap_engine_wrong)}",
+            "lines exercising known engine bugs (wrong / total): "
+            + ", ".join(
+                f"{b}: {sum(1 for d in self.known_bug_disagreements if d.line.get('knownEngineBug') == b)}/{n}"
+                for b, n in sorted(self.known_bug_lines.items())
+            ),
         ]
         lines += [f"  {d.summary()}" for d in self.disagreements[:20]]
         lines += [f"  DENY-SET {d.summary()}" for d in self.deny_mismatches[:20]]
@@ -216,6 +224,9 @@ def compare(cases: Sequence[Json], oracle_out: Sequence[Json], ours_out: Sequenc
         if oracle is None or ours is None:
             report.missing_ids.append(case["id"])
             continue
+        bug = case.get("knownEngineBug")
+        if bug is not None:
+            report.known_bug_lines[str(bug)] += 1
         if "gap" in case:
             report.tagged += 1
             gap = str(case["gap"])
@@ -223,7 +234,8 @@ def compare(cases: Sequence[Json], oracle_out: Sequence[Json], ours_out: Sequenc
             if oracle.get("decision") != case["awsExpected"]:
                 report.gap_oracle_differs[gap] += 1
             if ours.get("decision") != case["awsExpected"]:
-                report.gap_engine_wrong.append(Disagreement(case, oracle, ours))
+                wrong = report.known_bug_disagreements if bug is not None else report.gap_engine_wrong
+                wrong.append(Disagreement(case, oracle, ours))
             continue
         report.untagged += 1
         if "error" in ours:
@@ -237,9 +249,11 @@ def compare(cases: Sequence[Json], oracle_out: Sequence[Json], ours_out: Sequenc
         if oracle.get("ignoredContextKeys"):
             report.ignored_keys.append((case, oracle))
         if oracle["decision"] != ours["decision"]:
-            report.disagreements.append(Disagreement(case, oracle, ours))
+            wrong = report.known_bug_disagreements if bug is not None else report.disagreements
+            wrong.append(Disagreement(case, oracle, ours))
         elif oracle["decision"] == "ExplicitlyDenied" and deny_statements(oracle) != deny_statements(ours):
-            report.deny_mismatches.append(Disagreement(case, oracle, ours))
+            wrong = report.known_bug_disagreements if bug is not None else report.deny_mismatches
+            wrong.append(Disagreement(case, oracle, ours))
     return report
 
 

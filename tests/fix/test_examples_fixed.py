@@ -125,9 +125,9 @@ def test_generated_documents_are_valid_and_least_privilege(name: str, fix: Calla
             actions = [a.lower() for a in as_list(st.get("Action"))]
             assert not any(a.startswith("aws-marketplace:") for a in actions), policy_name
             assert "bedrock:*" not in [a.lower() for a in as_list(st.get("NotAction"))], policy_name
-            if st.get("Effect") == "Allow" and layer in ("identity", "pb", "session", "vpce"):
-                if any(a in INVOKE_ACTIONS or a == "*" for a in actions):
-                    assert "*" not in as_list(st.get("Resource")), f"{policy_name}: invoke granted on *"
+            invoke = any(a in INVOKE_ACTIONS or a == "*" for a in actions)
+            if st.get("Effect") == "Allow" and layer in ("identity", "pb", "session", "vpce") and invoke:
+                assert "*" not in as_list(st.get("Resource")), f"{policy_name}: invoke granted on *"
             for key, values in (st.get("Condition") or {}).get("ArnNotLike", {}).items():
                 if key.lower() == "bedrock:inferenceprofilearn":
                     for value in as_list(values):

@@ -218,10 +218,6 @@ def test_no_wildcard_in_the_service_segment() -> None:
     assert not arn_match("arn:aws:bed*:*:*:*", FM)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a partial service wildcard that ends the pattern spills over (arn:aws:bed*)",
-)
 def test_no_partial_wildcard_in_the_service_segment_even_when_it_spills() -> None:
     """RESOURCE note: no wildcard in the service segment. ``arn:aws:bed*`` puts ``*`` in the service
     segment just as ``arn:aws:bed*:*:*:*`` does; the trailing-``*`` spill-over does not make it legal.

@@ -176,10 +176,6 @@ def test_non_aws_principal_types_do_not_name_an_iam_user(principal: Any) -> None
     assert same(rb(principal)) == "ImplicitlyDenied"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='engine bug: {"Service": "*"} (or Federated/CanonicalUser "*") names IAM users directly',
-)
 @pytest.mark.parametrize("kind", ["Service", "Federated", "CanonicalUser"])
 def test_star_under_a_non_aws_principal_type_does_not_name_an_iam_user(kind: str) -> None:
     """PRINCIPAL: a ``Service`` entry names AWS services, ``Federated`` identity providers,

@@ -31,7 +31,7 @@ from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.iam.engine import Authorizer, Decision
 
-Verdict = Literal["allowed", "denied", "invalid"]
+Verdict = Literal["allowed", "denied", "invalid", "unknown"]  # unknown: no policies to decide with
 
 PARTIAL_DENY_NOTE = (
     "AWS documents that a cross-Region call fails when any destination Region is denied; in practice it "
@@ -181,8 +181,23 @@ def assess(
     invocation: Invocation,
     env: Environment,
     catalog: Catalog,
-    authorizer: Authorizer,
+    authorizer: Authorizer | None,
 ) -> InvocationAssessment:
+    """Expand and decide one invocation. Without an authorizer (no policies known) the checks are
+    listed but not decided, and the verdict is ``unknown`` unless the call is invalid anyway."""
+    if authorizer is None:
+        expansion = expand(invocation, env, catalog)
+        validation = _validation_error(expansion, expansion.findings)
+        return InvocationAssessment(
+            invocation=invocation,
+            expansion=expansion,
+            outcomes=(),
+            findings=expansion.findings,
+            verdict="invalid" if validation is not None else "unknown",
+            predicted_error=validation,
+            authorized_regions=(),
+            denied_regions=(),
+        )
     expansion = _without_irrelevant_notes(expand(invocation, env, catalog), authorizer)
     outcomes = tuple(
         CheckOutcome(

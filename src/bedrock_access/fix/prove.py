@@ -85,7 +85,7 @@ def validate_changes(changes: Sequence[PolicyChange], options: FixOptions) -> Va
             continue
         if options.validator is not None:
             for note in options.validator(policy, VALIDATOR_TYPES[change.location.layer]):
-                (errors if note.severity == "error" else warnings).append(f"{name}: {note.text}")
+                (errors if note.severity == "error" else warnings).append(note.text)
         if not change.within_limit:
             over.append(f"{name}: {change.size} characters, over the limit of {change.limit}")
     return ValidationProof(

@@ -168,6 +168,7 @@ class _Solver:
         self.env = scenario.environment(now=options.now)
         self.reasons: dict[int, list[str]] = {}
         self.handled_ct: set[int] = set()
+        self.seen: set[tuple[_Key, tuple[tuple[int, str, str], ...]]] = set()
         self._auth: tuple[Scenario, Authorizer] | None = None
 
     # The engine -----------------------------------------------------------------------------------
@@ -297,6 +298,13 @@ class _Solver:
     # Handlers -------------------------------------------------------------------------------------
 
     def _handle(self, key: _Key, blockers: list[_Blocker]) -> bool:
+        # A change that did not take effect would be made again and again: stop instead.
+        signature = (key, tuple(sorted({(b.invocation, b.check.resource, b.check.region) for b in blockers})))
+        if signature in self.seen:
+            for b in blockers:
+                self._reason(b.invocation, f"{describe(b.entry)} still blocks {b.check.hop} after a change")
+            return False
+        self.seen.add(signature)
         if key.kind == 0:
             level = None if key.level < 0 else key.level
             loc = Location(key.layer, level, key.index)  # type: ignore[arg-type]
@@ -611,7 +619,9 @@ class _Solver:
             return
         allowed = [m for m, r in candidates if r.verdict == "allowed"]
         choice = allowed[0] if allowed else candidates[0][0]
-        self._set_model(i, choice, problem)
+        region = self.draft.invocations[i].region
+        status = "and the policies allow it as they stand" if allowed else "(the policies are fixed next)"
+        self._set_model(i, choice, f"{problem}; {choice} is offered from {region} {status}")
 
     def _change_auth(self, i: int, what: str) -> bool:
         inv = self.draft.invocations[i]

@@ -80,7 +80,8 @@ def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
                 merged.append(Literal(":"))
             merged.extend(seg)
         segments = [*head, merged]
-    if len(segments) >= 4 and any(a is STAR or a is ANY_CHAR for a in segments[2]):
+    spilling_star = len(segments) == 3 and len(segments[2]) == 1 and segments[2][0] is STAR
+    if len(segments) >= 3 and not spilling_star and any(a is STAR or a is ANY_CHAR for a in segments[2]):
         # AWS allows no wildcard in the service segment: such a pattern names nothing. (A trailing
         # star that spills over from the service segment, ``arn:aws:*``, still matches everything.)
         return lambda s: False

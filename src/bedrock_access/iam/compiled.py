@@ -13,7 +13,7 @@ from bedrock_access.iam.arn import compile_arn_atoms
 from bedrock_access.iam.conditions import CompiledCondition, compile_clause
 from bedrock_access.iam.model import Policy, PrincipalSpec, Statement
 from bedrock_access.iam.principals import Caller, MatchKind, not_principal_exempts, principal_match
-from bedrock_access.iam.variables import Context, literal_template, parse_template
+from bedrock_access.iam.variables import Context, Template, literal_template, parse_template
 from bedrock_access.iam.wildcard import Matcher, compile_glob
 
 _MEMO_LIMIT = 8192
@@ -40,8 +40,20 @@ def compile_action_pattern(pattern: str) -> Matcher:
 ResourceTest = Callable[[str, Context], bool]
 
 
-def _resource_test(patterns: tuple[str, ...], variables_enabled: bool) -> ResourceTest:
-    templates = [parse_template(p) if variables_enabled else literal_template(p) for p in patterns]
+def _resource_template(pattern: str) -> Template:
+    """Variables are substituted only in the resource part, after the fifth colon (AWS: "only in the
+    resource portion of the ARN"); elsewhere ``${...}`` is literal text."""
+    parts = pattern.split(":", 5)
+    if len(parts) != 6:
+        return parse_template(pattern) if not pattern.startswith("arn:") else literal_template(pattern)
+    head = ":".join(parts[:5]) + ":"
+    return Template((head, *parse_template(parts[5]).parts))
+
+
+def _resource_test(
+    patterns: tuple[str, ...], variables_enabled: bool, *, negated: bool = False
+) -> ResourceTest:
+    templates = [_resource_template(p) if variables_enabled else literal_template(p) for p in patterns]
     if not any(t.has_variables for t in templates):
         matchers = [compile_arn_atoms(t.plain_atoms()) for t in templates]
         memo: dict[str, bool] = {}
@@ -59,9 +71,14 @@ def _resource_test(patterns: tuple[str, ...], variables_enabled: bool) -> Resour
 
     def with_variables(resource: str, ctx: Context) -> bool:
         for template in templates:
-            # Variables may stand only in the resource part; the whole pattern is resolved first.
             atoms = template.resolve_atoms(ctx)
-            if atoms is not None and compile_arn_atoms(atoms)(resource):
+            if atoms is None:
+                if negated:
+                    # A NotResource pattern that cannot be resolved must not widen the statement to
+                    # every resource: AWS says such a variable may make the statement invalid.
+                    return True
+                continue
+            if compile_arn_atoms(atoms)(resource):
                 return True
         return False
 
@@ -98,7 +115,7 @@ class CompiledStatement:
             else None
         )
         self._not_resources = (
-            _resource_test(statement.not_resources, variables_enabled)
+            _resource_test(statement.not_resources, variables_enabled, negated=True)
             if statement.not_resources is not None
             else None
         )

@@ -148,6 +148,8 @@ def _context(context: dict[str, Any]) -> dict[str, str | tuple[str, ...]]:
     for key, value in context.items():
         if type(value) is str:
             out[key.lower()] = value
+        elif value is None:
+            continue  # null: the key is absent from the request
         elif type(value) is list:
             out[key.lower()] = tuple(_scalar(key, v) for v in value)
         else:
@@ -172,7 +174,10 @@ class BatchSimulator:
         if cached is None:
             try:
                 policies = policy_set_from_line(line)
-                cached = (Authorizer(policies, rcp_services=self._rcp_services), validate_policy_set(policies))
+                cached = (
+                    Authorizer(policies, rcp_services=self._rcp_services),
+                    validate_policy_set(policies),
+                )
             except BadLine as exc:
                 cached = exc
             self._cache[key] = cached

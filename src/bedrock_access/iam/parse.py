@@ -64,7 +64,9 @@ def _loads_checking_duplicates(text: str, name: str) -> tuple[Any, tuple[str, ..
     except RecursionError:
         raise PolicyError(name, "", "document is nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise PolicyError(name, "", f"not valid JSON: {exc.msg} (column {exc.colno})", text_line=exc.lineno) from None
+        raise PolicyError(
+            name, "", f"not valid JSON: {exc.msg} (column {exc.colno})", text_line=exc.lineno
+        ) from None
     except ValueError as exc:
         raise PolicyError(name, "", f"not valid JSON: {exc}") from None
 

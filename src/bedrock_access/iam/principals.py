@@ -124,8 +124,9 @@ def principal_match(spec: PrincipalSpec, caller: Caller) -> MatchKind | None:
             found: MatchKind | None
             if kind == "AWS":
                 found = _aws_value_match(caller, value)
-            elif value == "*":
-                found = "direct"
+            elif kind == "Service":
+                # "*" under Service names every service principal, never an IAM identity.
+                found = "direct" if caller.kind == "service" and value in ("*", caller.arn) else None
             else:
                 found = "direct" if value == caller.arn else None
             if found is not None and (best is None or _RANK[found] > _RANK[best]):

@@ -146,12 +146,20 @@ def _statement(
             ValidationIssue("missing-principal", "error", path, "needs a Principal or NotPrincipal element")
         )
     if st.principal is not None and st.not_principal is not None:
-        out.append(ValidationIssue("principal-and-notprincipal", "error", path, "has both Principal and NotPrincipal"))
+        out.append(
+            ValidationIssue(
+                "principal-and-notprincipal", "error", path, "has both Principal and NotPrincipal"
+            )
+        )
     if st.not_principal is not None and st.effect == "Allow":
-        out.append(ValidationIssue("notprincipal-allow", "error", path, "NotPrincipal is supported only with Deny"))
+        out.append(
+            ValidationIssue("notprincipal-allow", "error", path, "NotPrincipal is supported only with Deny")
+        )
     if st.not_principal is not None and policy_type in ("scp", "rcp"):
         out.append(
-            ValidationIssue("notprincipal-not-supported", "error", path, f"a {policy_type} policy cannot use NotPrincipal")
+            ValidationIssue(
+                "notprincipal-not-supported", "error", path, f"a {policy_type} policy cannot use NotPrincipal"
+            )
         )
     if policy_type == "rcp":
         if st.effect == "Allow" and not (st.actions == ("*",) and st.resources == ("*",)):

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from bedrock_access.bedrock.assess import InvocationAssessment
 from bedrock_access.bedrock.redact import redact as redact_text
+from bedrock_access.checking import CheckRun
 from bedrock_access.iam.explain import describe
 
-_MARK = {"allowed": "ok", "denied": "DENIED", "invalid": "INVALID"}
+_MARK = {"allowed": "ok", "denied": "DENIED", "invalid": "INVALID", "unknown": "?"}
 _DECISION = {"Allowed": "allow", "ImplicitlyDenied": "implicit deny", "ExplicitlyDenied": "explicit deny"}
 
 
@@ -40,6 +41,10 @@ def invocation_text(a: InvocationAssessment) -> list[str]:
             rows.append(
                 [o.check.hop, _DECISION[o.decision.outcome], _decided_by(decisive) if decisive else ""]
             )
+        lines.extend(_table(rows))
+    elif a.expansion.checks:
+        rows = [["hop", "resource"]]
+        rows.extend([c.hop, c.resource] for c in a.expansion.checks)
         lines.extend(_table(rows))
     if a.authorized_regions or a.denied_regions:
         lines.append(
@@ -75,26 +80,58 @@ def invocation_text(a: InvocationAssessment) -> list[str]:
     return lines
 
 
-def check_text(
-    assessments: Sequence[InvocationAssessment],
-    *,
-    scenario: str | None,
-    principal: str,
-    snapshot: str,
-    verdict: str,
-) -> str:
+def _client_lines(run: CheckRun) -> list[str]:
     lines = []
-    if scenario:
-        lines.append(f"Scenario {scenario}")
-    lines.append(f"Caller {principal}   (catalog snapshot {snapshot})")
+    for client in run.clients:
+        version = f" {client.version}" if client.version else " (version unknown)"
+        lines.append(f"Client {client.kind}{version}")
+        if client.region:
+            lines.append(f"    Region {client.region} from {redact_text(client.region_origin or 'unknown')}")
+        lines.append(f"    credentials: {redact_text(client.credential_source)}")
+        for f in client.findings:
+            lines.append(f"    {f.severity}: {redact_text(f.message)} [{f.code}]")
+            if f.hint:
+                lines.append(f"      hint: {redact_text(f.hint)}")
+        lines.append("")
+    return lines
+
+
+def _needed_grants(run: CheckRun) -> list[str]:
+    """Without policies, what the identity must be allowed: one line per distinct check."""
+    seen: list[str] = []
+    for a in run.assessments:
+        for c in a.expansion.checks:
+            line = f"    {c.action} on {c.resource}"
+            if c.inference_profile_arn:
+                line += f" (bedrock:InferenceProfileArn = {c.inference_profile_arn})"
+            if line not in seen:
+                seen.append(line)
+    return seen
+
+
+def check_text(run: CheckRun, *, snapshot: str, verdict: str) -> str:
+    lines = []
+    if run.source:
+        lines.append(f"Scenario {run.source}")
+    lines.append(f"Caller {run.caller.principal}   (catalog snapshot {snapshot})")
+    lines.extend(f"note: {n}" for n in run.notes)
+    if not run.policies_known:
+        lines.append(
+            "No policies given: checks are listed, not decided (add --policies, --scp or --scenario)."
+        )
+    lines.extend(f"policy warning: {issue}" for issue in run.policy_issues)
     lines.append("")
-    for a in assessments:
+    lines.extend(_client_lines(run))
+    for a in run.assessments:
         lines.extend(invocation_text(a))
         lines.append("")
-    counts = {"allowed": 0, "denied": 0, "invalid": 0}
-    for a in assessments:
+    if not run.policies_known and run.assessments:
+        lines.append("Grants these calls need (identity policy, and every SCP level must allow them):")
+        lines.extend(_needed_grants(run))
+        lines.append("")
+    counts = {"allowed": 0, "denied": 0, "invalid": 0, "unknown": 0}
+    for a in run.assessments:
         counts[a.verdict] += 1
-    lines.append(
-        f"Verdict: {verdict} ({counts['allowed']} allowed, {counts['denied']} denied, {counts['invalid']} invalid)"
-    )
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k != "unknown")
+    lines.append(f"Verdict: {verdict} ({summary})")
     return "\n".join(lines)

@@ -107,7 +107,9 @@ class _Doc:
             except PolicyError as exc:
                 where = f"{file_path}:{exc.text_line}" if exc.text_line else str(file_path)
                 inner = f"{exc.path}: " if exc.path else ""
-                raise self.fail(f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file") from None
+                raise self.fail(
+                    f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file"
+                ) from None
             import json
 
             return PolicyRef(parsed, json.loads(text), rel)
@@ -304,8 +306,14 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
     app_profiles = _app_profiles(doc, top)
     invocations = _invocations(doc, top)
     client = top.get("client")
+    client_resolution = None
     if client is not None:
+        from bedrock_access.clients import resolve
+        from bedrock_access.clients.local import load_client_section
+
         client = _plain(doc.mapping(client, "client", top, "client"))
+        client_resolution = resolve(load_client_section(client, doc.base_dir, source))
+        invocations = (*invocations, *client_resolution.invocations)
     if not invocations and client is None:
         raise doc.fail(
             "invocations",
@@ -329,6 +337,7 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
         application_profiles=app_profiles,
         invocations=invocations,
         client=client,
+        client_resolution=client_resolution,
         raw=_plain(top),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bedrock_access.bedrock.checks import CallerIdentity, Environment, Network
 from bedrock_access.bedrock.invocation import Invocation
+from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.iam.engine import OrgLevel, PolicySet
 from bedrock_access.iam.model import Policy
 from bedrock_access.iam.variables import ContextValue
@@ -44,6 +45,7 @@ class Scenario:
     application_profiles: Mapping[str, str] = field(hash=False)
     invocations: tuple[Invocation, ...]
     client: Mapping[str, Any] | None = field(default=None, hash=False)
+    client_resolution: ClientResolution | None = field(default=None, hash=False)
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False)  # the document as read
 
     def policy_set(self) -> PolicySet:

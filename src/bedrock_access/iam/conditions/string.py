@@ -10,19 +10,19 @@ from bedrock_access.iam.wildcard import compile_atoms
 def _equals(templates: tuple[Template, ...], fold: bool) -> ValueTest:
     if not any(t.has_variables for t in templates):
         texts = ["".join(p for p in t.parts if isinstance(p, str)) for t in templates]
-        values = frozenset(s.lower() for s in texts) if fold else frozenset(texts)
+        values = frozenset(s.casefold() for s in texts) if fold else frozenset(texts)
         if fold:
-            return lambda v, _ctx: v.lower() in values
+            return lambda v, _ctx: v.casefold() in values
         return lambda v, _ctx: v in values
 
     def test(v: str, ctx: Context) -> bool | None:
         undecided = False
-        probe = v.lower() if fold else v
+        probe = v.casefold() if fold else v
         for t in templates:
             text = t.resolve_text(ctx)
             if text is None:
                 undecided = True
-            elif (text.lower() if fold else text) == probe:
+            elif (text.casefold() if fold else text) == probe:
                 return True
         return None if undecided else False
 
