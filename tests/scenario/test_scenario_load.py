@@ -497,11 +497,6 @@ def test_statement_without_resource_is_not_silently_allowed(
     assert code != 0 or "Resource" in out + err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a scenario with only a `client` section passes the loader, check evaluates zero "
-    "invocations and reports 'Verdict: allowed' with exit 0",
-)
 def test_client_only_scenario_is_not_reported_allowed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
