@@ -201,6 +201,46 @@ class _Builder:
             )
         )
 
+    def model_hops(
+        self,
+        model_id: str,
+        destinations: tuple[str, ...],
+        is_global: bool,
+        profile_arn: str,
+        notes: tuple[str, ...],
+    ) -> tuple[str, ...]:
+        """The model checks behind a profile: the source Region, then every destination (or, for a
+        global profile, the Region-less ARN with aws:RequestedRegion "unspecified")."""
+        region = self.invocation.region
+        self.add(
+            "source-model",
+            f"model in {region}",
+            self.fm_arn(region, model_id),
+            region,
+            profile_arn,
+            notes=notes,
+        )
+        if is_global:
+            self.add(
+                "global-model",
+                "model in any commercial Region (Region-less ARN)",
+                self.fm_arn("", model_id),
+                UNSPECIFIED,
+                profile_arn,
+                notes=notes,
+            )
+            return (UNSPECIFIED,)
+        for destination in destinations:
+            self.add(
+                "destination-model",
+                f"model in {destination}",
+                self.fm_arn(destination, model_id),
+                destination,
+                profile_arn,
+                notes=notes,
+            )
+        return destinations
+
     # ARNs ----------------------------------------------------------------------------------------
 
     def fm_arn(self, region: str, model_id: str) -> str:
@@ -479,27 +519,7 @@ def _system_profile(b: _Builder, identifier: Identifier) -> tuple[str, ...]:
                 )
             )
         return ()
-    b.add("source-model", f"model in {region}", b.fm_arn(region, model_id), region, profile_arn, notes=notes)
-    if identifier.kind == "global-profile":
-        b.add(
-            "global-model",
-            "model in any commercial Region (Region-less ARN)",
-            b.fm_arn("", model_id),
-            UNSPECIFIED,
-            profile_arn,
-            notes=notes,
-        )
-        return (UNSPECIFIED,)
-    for destination in destinations:
-        b.add(
-            "destination-model",
-            f"model in {destination}",
-            b.fm_arn(destination, model_id),
-            destination,
-            profile_arn,
-            notes=notes,
-        )
-    return destinations
+    return b.model_hops(model_id, destinations, identifier.kind == "global-profile", profile_arn, notes)
 
 
 def _application_profile(b: _Builder, identifier: Identifier) -> tuple[str, ...]:
@@ -564,25 +584,4 @@ def _application_profile(b: _Builder, identifier: Identifier) -> tuple[str, ...]
             )
         )
         return ()
-    model_id = source.model_id
-    b.add("source-model", f"model in {region}", b.fm_arn(region, model_id), region, app_arn, notes=notes)
-    if source.kind == "global-profile":
-        b.add(
-            "global-model",
-            "model in any commercial Region (Region-less ARN)",
-            b.fm_arn("", model_id),
-            UNSPECIFIED,
-            app_arn,
-            notes=notes,
-        )
-        return (UNSPECIFIED,)
-    for destination in destinations:
-        b.add(
-            "destination-model",
-            f"model in {destination}",
-            b.fm_arn(destination, model_id),
-            destination,
-            app_arn,
-            notes=notes,
-        )
-    return destinations
+    return b.model_hops(source.model_id, destinations, source.kind == "global-profile", app_arn, notes)
