@@ -14,6 +14,7 @@ from bedrock_access.bedrock.findings import Finding
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.clients.interface import ClientResolution, ConfigFinding
+from bedrock_access.iam.arn import TypePrefixes
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.validate import validate_policy_set
 from bedrock_access.scenario.model import Scenario
@@ -72,6 +73,7 @@ def run(
     application_profiles: dict[str, str] | None = None,
     clients: Sequence[ClientResolution] = (),
     rcp_services: frozenset[str] | None = None,
+    resource_types: TypePrefixes | None = None,
     now: str | None = None,
     notes: Sequence[str] = (),
 ) -> CheckRun:
@@ -82,7 +84,11 @@ def run(
         application_profiles=application_profiles or {},
         now=now,
     )
-    authorizer = Authorizer(policies, rcp_services=rcp_services) if policies is not None else None
+    authorizer = (
+        Authorizer(policies, rcp_services=rcp_services, resource_types=resource_types)
+        if policies is not None
+        else None
+    )
     assessments = tuple(assess(inv, env, catalog, authorizer) for inv in invocations)
     return CheckRun(
         source=source,
@@ -119,7 +125,12 @@ def caller_from_hints(clients: Sequence[ClientResolution]) -> tuple[str, str | N
 
 
 def run_scenario(
-    scenario: Scenario, catalog: Catalog, *, rcp_services: frozenset[str] | None, now: str | None
+    scenario: Scenario,
+    catalog: Catalog,
+    *,
+    rcp_services: frozenset[str] | None,
+    now: str | None,
+    resource_types: TypePrefixes | None = None,
 ) -> CheckRun:
     return run(
         source=scenario.source,
@@ -132,5 +143,6 @@ def run_scenario(
         application_profiles=dict(scenario.application_profiles),
         clients=(scenario.client_resolution,) if scenario.client_resolution is not None else (),
         rcp_services=rcp_services,
+        resource_types=resource_types,
         now=now,
     )

@@ -6,11 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bedrock_access.bedrock.redact import (
+import bedrock_access.bedrock.redact as documented_path
+from bedrock_access.redact import (
     MASK,
     contains_secret,
     find_secrets,
     is_secret_name,
+    looks_like_secret_name,
     redact,
     redact_mapping,
     redact_value,
@@ -126,6 +128,21 @@ def test_every_secret_in_a_credentials_file_is_masked() -> None:
 )
 def test_is_secret_name(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+def test_whole_value_names_and_scrub_names_are_two_rules() -> None:
+    # is_secret_name (whole value masked in place) is an exact list; looks_like_secret_name (value scrubbed
+    # from client output when long enough) matches parts of names.
+    assert not is_secret_name("ANTHROPIC_CUSTOM_HEADERS")
+    assert looks_like_secret_name("ANTHROPIC_CUSTOM_HEADERS")
+    assert not looks_like_secret_name("awsTokenFile")
+    assert is_secret_name("Authorization") and not looks_like_secret_name("Authorization")
+
+
+def test_documented_module_path_re_exports_the_shared_redactor() -> None:
+    assert documented_path.redact is redact
+    assert documented_path.MASK == MASK
+    assert set(documented_path.__all__) <= set(dir(documented_path))
 
 
 def test_redact_value_masks_whole_values_of_secret_names_only() -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from bedrock_access.clients import CODES, KINDS, READERS, resolve
 from bedrock_access.clients._common import Credentials, finalize, finding
-from bedrock_access.clients._redact import classify_bearer, describe_secret, echo
 from bedrock_access.clients.interface import ClientConfig
 from bedrock_access.clients.local import load_client_section
+from bedrock_access.redact import classify_bearer, describe_secret, echo
 
 from ._helpers import (
     AKIA_ID,

@@ -374,7 +374,7 @@ def main(argv: Sequence[str] | None = None, *, emit: Callable[[str], None] = pri
     )
     parser.add_argument("--seed", type=int, default=20251123)
     parser.add_argument("--cases", type=int, default=6000)
-    parser.add_argument("--gap-cases", type=int, default=30, help="lines per known gap")
+    parser.add_argument("--gap-cases", type=int, default=25, help="lines per known gap")
     parser.add_argument("--write", type=Path, help="write the generated lines to this file")
     parser.add_argument("--minimise", metavar="CASE_ID", help="print the minimised form of one case")
     args = parser.parse_args(argv)

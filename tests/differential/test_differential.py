@@ -107,6 +107,8 @@ ORACLE_RIGHT_AFTER_ALL = {"10"}
 
 def test_every_gap_tag_is_still_needed(report: Report) -> None:
     """Each tagged construct really makes the pinned oracle answer differently from AWS on some lines."""
+    if GAP_CASES < 10:
+        pytest.skip("too few lines per gap to expect a difference on each")
     for gap in map(str, GAP_BUILDERS):
         if gap in ORACLE_RIGHT_AFTER_ALL:
             assert report.gap_oracle_differs[gap] == 0, f"gap {gap}: {report.text()}"
@@ -117,6 +119,8 @@ def test_every_gap_tag_is_still_needed(report: Report) -> None:
 
 
 def test_known_engine_bugs_are_exercised(report: Report) -> None:
+    if CASES < 1000:
+        pytest.skip("too few cases to expect every known engine bug")
     for bug in KNOWN_ENGINE_BUGS:
         assert report.known_bug_lines[bug] > 0, f"no line exercises {bug}"
 
@@ -130,6 +134,8 @@ def test_known_engine_bugs_are_exercised(report: Report) -> None:
 )
 def test_known_engine_bug_is_fixed(report: Report, bug: str) -> None:
     """Strict xfail: turns red once the engine is fixed; then drop the entry from KNOWN_ENGINE_BUGS."""
+    if report.known_bug_lines[bug] < 20:
+        pytest.skip(f"only {report.known_bug_lines[bug]} lines exercise {bug}: too few to judge")
     wrong = [d for d in report.known_bug_disagreements if d.line.get("knownEngineBug") == bug]
     assert not wrong, _listing(wrong)
 

@@ -1,8 +1,10 @@
 """Focused cases from the differential findings (tests/differential/FINDINGS.md), through bedrock_access.iam.
 
-On each of these the pinned oracle answers differently from AWS; our engine gives the AWS-documented
-decision, and these tests keep it that way (the oracle cannot guard them). An engine bug found by the
-differential run would be added here as ``xfail(strict=True)`` until fixed; none was found.
+X1-X7: the pinned oracle answers differently from AWS; our engine gives the AWS-documented decision, and
+these tests keep it that way (the oracle cannot guard them).
+
+E1-E3: our engine deviated from the AWS documentation; all three are fixed. Open bugs would be ``xfail(strict=True)`` and turn red
+once fixed (then drop the marker); E3 is already fixed in the engine and stays as a plain regression test.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from bedrock_access.iam import Authorizer, OrgLevel, PolicySet, Request, parse_policy
+from bedrock_access.iam import OrgLevel, PolicySet, Request, parse_policy
+from bedrock_access.iam.service_data import aws_authorizer
 from bedrock_access.iam.model import Policy
 
 pytestmark = pytest.mark.differential
@@ -32,7 +35,7 @@ def _allow(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
 
 def _decide(policies: PolicySet, principal: str, action: str, resource: str, **context: Any) -> str:
     request = Request(principal=principal, action=action, resource=resource, context=context)
-    return Authorizer(policies).authorize(request).outcome
+    return aws_authorizer(policies).authorize(request).outcome
 
 
 def test_x1_region_less_global_foundation_model_arn() -> None:
@@ -140,3 +143,71 @@ def test_x7_special_character_variables_in_string_equals(escape: str, char: str)
     for value, expected in ((f"cost{char}center", "Allowed"), ("cost-center", "ImplicitlyDenied")):
         context = {"aws:PrincipalTag/project": value}
         assert _decide(policies, ALICE, "bedrock:InvokeModel", FM_US_EAST_1, **context) == expected, value
+
+
+# --- engine bugs found by the differential run (FINDINGS.md, E1-E3) ----------------------------------
+
+QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:ml-jobs"
+
+
+@pytest.mark.parametrize(
+    "pattern", ["arn:aws:sqs", "arn:aws:sqs:us-east-1", f"arn:aws:sqs:us-east-1:{ACCOUNT}"]
+)
+def test_e1_incomplete_arn_in_an_identity_policy_is_completed_with_wildcards(pattern: str) -> None:
+    """reference-arns.html: "specifying arn:aws:sqs is equivalent to arn:aws:sqs:*:*:*" in an
+    identity-based policy. Both an Allow and a Deny written that way must apply."""
+    allow = PolicySet(identity=(_policy("ShortAllow", _allow("sqs:SendMessage", pattern)),))
+    assert _decide(allow, ALICE, "sqs:SendMessage", QUEUE) == "Allowed"
+    deny = {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": pattern}
+    denied = PolicySet(identity=(_policy("ShortDeny", _allow("sqs:*"), deny),))
+    assert _decide(denied, ALICE, "sqs:SendMessage", QUEUE) == "ExplicitlyDenied"
+
+
+def test_e1_incomplete_arn_for_another_region_still_does_not_match() -> None:
+    """The control case, which passes today: completion adds fields, it does not widen the Region."""
+    allow = PolicySet(identity=(_policy("ShortAllow", _allow("sqs:SendMessage", "arn:aws:sqs:us-west-2")),))
+    assert _decide(allow, ALICE, "sqs:SendMessage", QUEUE) == "ImplicitlyDenied"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "arn:aws:bedrock:*:*:*/anthropic.*",
+        "arn:aws:bedrock:*::*-model/anthropic.*",
+        "arn:aws:bedrock:us-east-1::foundation-mode?/*",
+        # Same page: "You also cannot ... have a wildcard in the partition section of an ARN."
+        "arn:*:bedrock:*::foundation-model/*",
+    ],
+)
+def test_e2_wildcard_inside_the_resource_type_names_nothing(pattern: str) -> None:
+    """reference-arns.html: "You cannot use a wildcard in the portion of the ARN that specifies the
+    resource type ... not valid". A pattern that is not valid grants nothing and denies nothing."""
+    allow = PolicySet(identity=(_policy("Wild", _allow("bedrock:InvokeModel", pattern)),))
+    assert _decide(allow, ALICE, "bedrock:InvokeModel", FM_US_EAST_1) == "ImplicitlyDenied"
+    deny = {"Effect": "Deny", "Action": "bedrock:InvokeModel", "Resource": pattern}
+    denied = PolicySet(identity=(_policy("WildDeny", _allow("bedrock:*"), deny),))
+    assert _decide(denied, ALICE, "bedrock:InvokeModel", FM_US_EAST_1) == "Allowed"
+
+
+def test_e2_whole_resource_wildcard_and_type_less_names_still_match() -> None:
+    """The control cases: ``*`` as the whole resource part, and names that have no resource type."""
+    for pattern, action, resource in (
+        ("arn:aws:bedrock:*:*:*", "bedrock:InvokeModel", FM_US_EAST_1),
+        ("arn:aws:bedrock:*::foundation-model/anthropic.*", "bedrock:InvokeModel", FM_US_EAST_1),
+        (f"arn:aws:sqs:us-east-1:{ACCOUNT}:ml-*", "sqs:SendMessage", QUEUE),
+    ):
+        policies = PolicySet(identity=(_policy("Control", _allow(action, pattern)),))
+        assert _decide(policies, ALICE, action, resource) == "Allowed", pattern
+
+
+def test_e3_variable_before_the_resource_part_is_literal_text() -> None:
+    """VARS: variables stand "only in the resource portion of the ARN"; before the fifth colon
+    ``${...}`` is not substituted, so the pattern names nothing real (fixed in the engine)."""
+    pattern = "arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/*"
+    policies = PolicySet(identity=(_policy("EarlyVariable", _allow("bedrock:InvokeModel", pattern)),))
+    context = {"aws:RequestedRegion": "us-east-1"}
+    assert _decide(policies, ALICE, "bedrock:InvokeModel", FM_US_EAST_1, **context) == "ImplicitlyDenied"
+    in_resource_part = "arn:aws:bedrock:us-east-1::foundation-model/${aws:PrincipalTag/model}"
+    policies = PolicySet(identity=(_policy("LateVariable", _allow("bedrock:InvokeModel", in_resource_part)),))
+    context = {"aws:PrincipalTag/model": HAIKU}
+    assert _decide(policies, ALICE, "bedrock:InvokeModel", FM_US_EAST_1, **context) == "Allowed"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bedrock_access.catalog import Catalog, load_catalog
-from bedrock_access.cli.fix import _validator
+from bedrock_access.cli.fix import _client_resolver, _validator
 from bedrock_access.fix import FixOptions, FixReport, propose_fixes
 from bedrock_access.iam.service_data import rcp_supported_services
 from bedrock_access.scenario import load_scenario
@@ -35,7 +35,7 @@ def options() -> FixOptions:
 @pytest.fixture(scope="session")
 def fix(catalog: Catalog, options: FixOptions) -> Callable[..., FixReport]:
     def run(path: Path | str, **overrides: object) -> FixReport:
-        opts = replace(options, **overrides) if overrides else options  # type: ignore[arg-type]
+        opts = replace(options, resolve_client=_client_resolver(str(path)), **overrides)  # type: ignore[arg-type]
         return propose_fixes(load_scenario(path), catalog, opts)
 
     return run

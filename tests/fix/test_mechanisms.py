@@ -20,6 +20,7 @@ EXPECTED = {
     "ex-s04-iam-source-region-only.yaml": "identity-grant",
     "ex-s05-bare-id-profile-only-model.yaml": "client-model",
     "ex-s06-us-prefix-outside-us.yaml": "client-model",
+    "ex-s07-claude-code-eu-background-model.yaml": "client-model",
     "ex-s14-scp-denies-long-term-api-keys.yaml": "client-auth",
     "ex-s17-identity-region-restriction-blocks-global.yaml": "identity-exemption",
     "ex-s18-model-allow-list-scp.yaml": "model-allow-list",
@@ -301,3 +302,18 @@ def test_discovery_actions_only_when_the_client_lists_models(fix: Callable[..., 
 def test_nothing_to_fix(fix: Callable[..., FixReport]) -> None:
     report = fix(FIXTURES / "ex-ide-assistant-least-privilege.yaml")
     assert report.status == "nothing-to-fix" and report.exit_code == 0 and not report.alternatives
+
+
+def test_client_section_is_pinned_and_read_back(fix: Callable[..., FixReport]) -> None:
+    report = fix(FIXTURES / "ex-s07-claude-code-eu-background-model.yaml")
+    best = report.alternatives[0]
+    assert best.client_section is not None
+    env = best.client_section["env"]
+    assert env["CLAUDE_CODE_SUBAGENT_MODEL"] == "eu.anthropic.claude-sonnet-4-6"
+    assert env["ANTHROPIC_DEFAULT_HAIKU_MODEL"].startswith("eu.anthropic.claude-haiku-")
+    proof = best.proof.fixed
+    assert not proof.client_errors
+    # Pinning the Haiku alias makes Claude Code call it: a new invocation, proven allowed too.
+    assert any(p.verdict_before == "new" and p.verdict_after == "allowed" for p in proof.invocations)
+    background = next(c for c in best.client_changes if c.label == "claude-code background")
+    assert any("newest model of the same family" in line for line in background.explanation)

@@ -151,11 +151,21 @@ def test_trailing_star_of_a_middle_segment_in_a_full_pattern_does_not_spill() ->
     )
 
 
-def test_short_pattern_without_trailing_star_matches_only_its_own_text() -> None:
-    """RESOURCE: a pattern that is not ARN-shaped and has no trailing ``*`` names nothing else.
+def test_short_arn_pattern_is_completed_with_wildcard_fields() -> None:
+    """ARNS: "specifying arn:aws:sqs is equivalent to arn:aws:sqs:*:*:*" — missing trailing fields
+    are read as ``*`` (found by the differential test, tests/differential/FINDINGS.md E1).
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"""
+    assert arn_match("arn:aws:bedrock", FM)
+    assert arn_match("arn:aws:bedrock:us-east-1", FM)
+    assert not arn_match("arn:aws:bedrock:us-east-2", FM)
+    assert not arn_match("arn:aws:sqs", FM)
+
+
+def test_text_that_is_not_arn_shaped_matches_only_itself() -> None:
+    """RESOURCE: a pattern that is neither ``*`` nor ARN-shaped names only its own text.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"""
-    assert not arn_match("arn:aws:bedrock", FM)
-    assert not arn_match("arn:aws:bedrock:us-east-1", FM)
+    assert not arn_match("bedrock", FM)
+    assert arn_match("bedrock", "bedrock")
 
 
 # --- empty segments, global foundation models ------------------------------------------------

@@ -29,9 +29,9 @@ from bedrock_access.bedrock.errors import (
     VALIDATION,
     ReportedPolicyType,
 )
-from bedrock_access.bedrock.redact import redact
 from bedrock_access.catalog.geography import GLOBAL_SCOPE, scope_of_profile_id, split_profile_id
 from bedrock_access.iam.arn import parse_arn
+from bedrock_access.redact import redact
 
 MAX_INPUT_CHARS = 1_000_000
 """Longer input is cut to its first million characters before anything else happens."""

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bedrock_access.catalog import load_catalog
     from bedrock_access.checking import run_scenario
-    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
     from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
     from bedrock_access.report.check_text import check_text
 
@@ -81,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
         from bedrock_access.scenario import load_scenario
 
         result = run_scenario(
-            load_scenario(args.scenario_file), catalog, rcp_services=rcp_supported_services(), now=now
+            load_scenario(args.scenario_file),
+            catalog,
+            rcp_services=rcp_supported_services(),
+            resource_types=resource_type_prefixes,
+            now=now,
         )
     else:
         result = _local(args, catalog, now)
@@ -112,7 +116,7 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     from bedrock_access.clients import resolve
     from bedrock_access.clients.local import read_local_machine, run_command
     from bedrock_access.iam.engine import PolicySet
-    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 
     env = dict(os.environ)
     configs = read_local_machine(
@@ -172,6 +176,7 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
         application_profiles=dict(scenario.application_profiles) if scenario is not None else None,
         clients=clients,
         rcp_services=rcp_supported_services(),
+        resource_types=resource_type_prefixes,
         now=now,
         notes=notes,
     )

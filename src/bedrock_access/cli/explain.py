@@ -107,13 +107,12 @@ def run(args: argparse.Namespace) -> int:
 def _reevaluate(path: str, parsed: Any, catalog: Any) -> dict[str, Any]:
     from bedrock_access.bedrock.assess import assess
     from bedrock_access.bedrock.reevaluate import reevaluate
-    from bedrock_access.iam.engine import Authorizer
     from bedrock_access.iam.explain import describe
-    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.iam.service_data import aws_authorizer
     from bedrock_access.scenario import load_scenario
 
     scenario = load_scenario(path)
-    authorizer = Authorizer(scenario.policy_set(), rcp_services=rcp_supported_services())
+    authorizer = aws_authorizer(scenario.policy_set())
     env = scenario.environment()
     assessments = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
     result = reevaluate(parsed, assessments, env, authorizer)

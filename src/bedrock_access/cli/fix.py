@@ -62,6 +62,22 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
+def _client_resolver(scenario_path: str) -> Any:
+    """Reads a changed ``client:`` section back the way the scenario loader does (files relative to the
+    scenario), so the fix is proven through the client's own settings."""
+    from pathlib import Path
+
+    from bedrock_access.clients import resolve
+    from bedrock_access.clients.local import load_client_section
+
+    base_dir = Path(scenario_path).parent
+
+    def read(section: Any) -> Any:
+        return resolve(load_client_section(section, base_dir, scenario_path))
+
+    return read
+
+
 def _options(args: argparse.Namespace) -> Any:
     from datetime import UTC, datetime
 
@@ -83,6 +99,7 @@ def _options(args: argparse.Namespace) -> Any:
         now=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         rcp_services=rcp_supported_services(),
         validator=_validator(),
+        resolve_client=_client_resolver(args.scenario),
     )
 
 

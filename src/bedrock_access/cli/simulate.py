@@ -163,9 +163,9 @@ def _context(pairs: list[str]) -> dict[str, str | tuple[str, ...]]:
 def _run_single(args: argparse.Namespace) -> int:
     import orjson
 
-    from bedrock_access.iam.engine import Authorizer, PolicySet, Request
+    from bedrock_access.iam.engine import PolicySet, Request
     from bedrock_access.iam.explain import decision_text
-    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.iam.service_data import aws_authorizer
 
     if not args.action:
         raise InputError("--action is required (or use --jsonl FILE)", field="--action")
@@ -190,7 +190,7 @@ def _run_single(args: argparse.Namespace) -> int:
 
     for warning in validate_policy_set(policies):
         sys.stderr.write(f"bedrock-access: warning: {warning}\n")
-    decision = Authorizer(policies, rcp_services=rcp_supported_services()).authorize(request)
+    decision = aws_authorizer(policies).authorize(request)
     if args.format == "json":
         payload = {
             "request": {

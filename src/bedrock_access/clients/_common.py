@@ -1,10 +1,11 @@
-"""Helpers shared by the readers (private): typed settings access, credential descriptions, the checks
-every client gets, and the final redacting assembly of a :class:`ClientResolution`."""
+"""Helpers shared by the readers (private): the state every reader starts from, typed settings access,
+credential descriptions, the checks every client gets, and the final redacting assembly of a
+:class:`ClientResolution`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -18,16 +19,8 @@ from bedrock_access.clients._ids import (
     is_region,
     parse_model,
 )
-from bedrock_access.clients._redact import (
-    BearerInfo,
-    Scrubber,
-    access_key_kind,
-    classify_bearer,
-    collect_secrets,
-    echo,
-)
 from bedrock_access.clients._version import Version, parse_version, show
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
+from bedrock_access.clients.aws_config import AwsProfile, AwsSharedFiles, Sourced
 from bedrock_access.clients.codes import severity_of
 from bedrock_access.clients.interface import (
     ClientConfig,
@@ -37,6 +30,14 @@ from bedrock_access.clients.interface import (
     Severity,
 )
 from bedrock_access.errors import InputError
+from bedrock_access.redact import (
+    BearerInfo,
+    Scrubber,
+    access_key_kind,
+    classify_bearer,
+    collect_secrets,
+    echo,
+)
 
 __all__ = ["Sourced"]
 
@@ -131,6 +132,20 @@ class EnvView:
         return None
 
 
+class OverlayEnv(EnvView):
+    """An environment with values from settings documents on top; those report their own origins."""
+
+    def __init__(self, values: dict[str, str], origins: dict[str, str], source: str) -> None:
+        super().__init__(values, source)
+        self._origins = origins
+
+    def raw(self, name: str) -> Sourced | None:
+        found = super().raw(name)
+        if found is None:
+            return None
+        return Sourced(found.value, self._origins.get(name, found.origin))
+
+
 def scalar_text(value: Any, source: str, key: str) -> str | None:
     """A settings scalar as text (``true``/``false`` for booleans); None for null; lists/maps rejected."""
     if value is None:
@@ -182,6 +197,27 @@ def get_list(data: Mapping[str, Any], key: str, source: str, *, field_prefix: st
     return value
 
 
+# Settings merged into one table: key -> (value, origin), the first layer that sets a key wins.
+SettingsTable = Mapping[str, tuple[Any, str]]
+
+
+def sourced_text(table: SettingsTable, *keys: str) -> Sourced | None:
+    """The first of ``keys`` that holds a non-empty scalar, as stripped text with its origin."""
+    for key in keys:
+        found = table.get(key)
+        if found is not None:
+            text = get_str({key: found[0]}, key, found[1])
+            if text:
+                return Sourced(text, found[1])
+    return None
+
+
+def sourced_flag(table: SettingsTable, key: str) -> bool:
+    """A boolean setting of the table (``true``/``false`` strings accepted); False when absent."""
+    found = table.get(key)
+    return found is not None and bool(get_bool({key: found[0]}, key, found[1]))
+
+
 def valid_region(value: Sourced | None, findings: list[ConfigFinding], client: str) -> Sourced | None:
     """The value if it is shaped like a Region; otherwise a REGION_INVALID_IGNORED finding and None."""
     if value is None:
@@ -197,6 +233,17 @@ def valid_region(value: Sourced | None, findings: list[ConfigFinding], client: s
         )
     )
     return None
+
+
+def boto_session_region(
+    env: EnvView, files: AwsSharedFiles, profile: str, findings: list[ConfigFinding], client: str
+) -> Sourced | None:
+    """``boto3.Session(profile_name=profile).region_name``: ``AWS_DEFAULT_REGION``, then the profile's
+    region (credentials file first), as the Python wrappers over boto3 get it."""
+    found = valid_region(env.get("AWS_DEFAULT_REGION"), findings, client)
+    if found is not None:
+        return found
+    return valid_region(files.lookup(profile, "region", prefer="credentials"), findings, client)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -245,6 +292,29 @@ def bearer_type_findings(creds: Credentials) -> list[ConfigFinding]:
     return []
 
 
+def credentials_of_kind(
+    kind: str, credential_kind: str, description: str, *, origin: str, hints: dict[str, str]
+) -> Credentials:
+    """Credentials whose ``credential_kind`` hint is added last to the identity ``hints`` gathered so far."""
+    hints["credential_kind"] = credential_kind
+    return Credentials(kind, description, origin=origin, hints=MappingProxyType(hints))
+
+
+def _profile_key_credentials(
+    section: AwsProfile | None, where: str, hints: dict[str, str]
+) -> Credentials | None:
+    key = section.get("aws_access_key_id") if section else None
+    if key is None:
+        return None
+    return credentials_of_kind(
+        "profile:static",
+        "static-keys",
+        f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}",
+        origin=key.origin,
+        hints=hints,
+    )
+
+
 def profile_credentials(
     files: AwsSharedFiles, profile: str, profile_origin: str, *, client: str
 ) -> Credentials:
@@ -253,12 +323,8 @@ def profile_credentials(
     hints: dict[str, str] = {"aws_profile": profile}
     where = f"AWS profile {profile!r} ({profile_origin})"
     if not files.known:
-        hints["credential_kind"] = "profile"
-        return Credentials(
-            "profile",
-            f"{where}; shared files not supplied",
-            origin=profile_origin,
-            hints=MappingProxyType(hints),
+        return credentials_of_kind(
+            "profile", "profile", f"{where}; shared files not supplied", origin=profile_origin, hints=hints
         )
     role = files.lookup(profile, "role_arn")
     if role is not None:
@@ -267,23 +333,23 @@ def profile_credentials(
         if match:
             hints["account"] = match.group(1)
         if files.lookup(profile, "web_identity_token_file") is not None:
-            hints["credential_kind"] = "web-identity"
-            return Credentials(
+            return credentials_of_kind(
                 "profile:web-identity",
+                "web-identity",
                 f"{where}: web identity → {role.value}",
                 origin=role.origin,
-                hints=MappingProxyType(hints),
+                hints=hints,
             )
         source = files.lookup(profile, "source_profile") or files.lookup(profile, "credential_source")
         if source is not None:
             hints["source"] = source.value
-        hints["credential_kind"] = "assume-role"
         via = f" via {source.value}" if source else ""
-        return Credentials(
+        return credentials_of_kind(
             "profile:assume-role",
+            "assume-role",
             f"{where}: assumes {role.value}{via}",
             origin=role.origin,
-            hints=MappingProxyType(hints),
+            hints=hints,
         )
     sso = files.lookup(profile, "sso_session", prefer="config") or files.lookup(
         profile, "sso_start_url", prefer="config"
@@ -295,50 +361,32 @@ def profile_credentials(
             hints["account"] = account.value
         if role_name is not None:
             hints["sso_role_name"] = role_name.value
-        hints["credential_kind"] = "sso"
         target = f" → account {account.value}" if account else ""
         target += f" role {role_name.value}" if role_name else ""
-        return Credentials(
-            "profile:sso",
-            f"{where}: IAM Identity Center{target}",
-            origin=sso.origin,
-            hints=MappingProxyType(hints),
+        return credentials_of_kind(
+            "profile:sso", "sso", f"{where}: IAM Identity Center{target}", origin=sso.origin, hints=hints
         )
-    creds_file = files.credentials_profiles.get(profile)
-    key = creds_file.get("aws_access_key_id") if creds_file else None
-    if key is not None:
-        hints["credential_kind"] = "static-keys"
-        return Credentials(
-            "profile:static",
-            f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}",
-            origin=key.origin,
-            hints=MappingProxyType(hints),
-        )
+    from_credentials_file = _profile_key_credentials(files.credentials_profiles.get(profile), where, hints)
+    if from_credentials_file is not None:
+        return from_credentials_file
     process = files.lookup(profile, "credential_process")
     if process is not None:
-        hints["credential_kind"] = "credential-process"
-        return Credentials(
+        return credentials_of_kind(
             "profile:process",
+            "credential-process",
             f"{where}: credential_process ({process.origin})",
             origin=process.origin,
-            hints=MappingProxyType(hints),
+            hints=hints,
         )
-    cfg = files.config_profiles.get(profile)
-    key = cfg.get("aws_access_key_id") if cfg else None
-    if key is not None:
-        hints["credential_kind"] = "static-keys"
-        return Credentials(
-            "profile:static",
-            f"{where}: {access_key_kind(key.value)} in {key.origin.split(' [')[0]}",
-            origin=key.origin,
-            hints=MappingProxyType(hints),
-        )
-    hints["credential_kind"] = "profile"
-    return Credentials(
+    from_config_file = _profile_key_credentials(files.config_profiles.get(profile), where, hints)
+    if from_config_file is not None:
+        return from_config_file
+    return credentials_of_kind(
+        "profile",
         "profile",
         f"{where}: no credentials found in the profile",
         origin=profile_origin,
-        hints=MappingProxyType(hints),
+        hints=hints,
     )
 
 
@@ -351,6 +399,29 @@ def env_key_credentials(key: Sourced) -> Credentials:
             {"credential_kind": "static-keys" if key.value.startswith("AKIA") else "temporary-keys"}
         ),
     )
+
+
+def settings_key_credentials(key: Sourced, *, session_token: bool = False) -> Credentials:
+    """Access keys written in the client's own settings."""
+    token = " with session token" if session_token else ""
+    return Credentials(
+        "settings-keys",
+        f"{access_key_kind(key.value)}{token} from {key.origin}",
+        origin=key.origin,
+        hints=MappingProxyType({"credential_kind": "static-keys"}),
+    )
+
+
+def js_default_chain_credentials(env: EnvView, files: AwsSharedFiles, client: str) -> Credentials:
+    """The AWS SDK for JavaScript default chain as the VS Code extensions reach it (Roo Code, Cline 4.1):
+    ``AWS_PROFILE``, then environment keys, then the default profile."""
+    profile = env.get("AWS_PROFILE")
+    if profile is not None:
+        return profile_credentials(files, profile.value, profile.origin, client=client)
+    keys = env.get("AWS_ACCESS_KEY_ID")
+    if keys is not None:
+        return env_key_credentials(keys)
+    return profile_credentials(files, "default", "default profile", client=client)
 
 
 def profile_missing_findings(
@@ -366,6 +437,33 @@ def profile_missing_findings(
             origin=profile.origin,
         )
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Readers
+
+
+class ReaderState:
+    """What every reader starts from: its config, the findings so far, the version it reasons with, the
+    launch environment and the AWS shared files."""
+
+    def __init__(self, config: ClientConfig, client: str, current: str) -> None:
+        self.config = config
+        self.findings: list[ConfigFinding] = []
+        self.ver = version_info(config, client, current, self.findings)
+        self.env: EnvView = EnvView(config.env, config.env_source)
+        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A :class:`~bedrock_access.clients.interface.ClientReader` that hands each config to ``run``."""
+
+    kind: str
+    run: Callable[[ClientConfig], ClientResolution]
+
+    def resolve(self, config: ClientConfig) -> ClientResolution:
+        return self.run(config)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,29 +21,30 @@ from typing import Any
 from bedrock_access.bedrock.invocation import Invocation, Operation
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
+    Reader,
+    ReaderState,
     bearer_credentials,
     bearer_type_findings,
+    boto_session_region,
     common_checks,
     env_key_credentials,
     file_secret_findings,
     finalize,
     finding,
-    get_bool,
     get_list,
-    get_str,
     make_invocation,
     profile_credentials,
     profile_missing_findings,
+    sourced_flag,
+    sourced_text,
     valid_region,
-    version_info,
     vtext,
 )
-from bedrock_access.clients._redact import access_key_kind
 from bedrock_access.clients._version import v
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
-from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding
+from bedrock_access.clients.aws_config import Sourced
+from bedrock_access.clients.interface import ClientConfig, ClientResolution
 from bedrock_access.errors import InputError
+from bedrock_access.redact import access_key_kind
 
 KIND = "anthropic-sdk"
 CLIENT = "AnthropicBedrock"
@@ -51,30 +52,19 @@ CURRENT = "2.12.0"
 NEW_REGION_RULES = v("1.0.0")
 
 
-class _Anthropic:
+class _Anthropic(ReaderState):
     def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.findings: list[ConfigFinding] = []
-        self.ver = version_info(config, "anthropic", CURRENT, self.findings)
-        self.env = EnvView(config.env, config.env_source)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, "anthropic", CURRENT)
         self.args: dict[str, tuple[Any, str]] = {}
         for layer in config.settings:
             for key, value in layer.data.items():
                 self.args.setdefault(str(key), (value, f"AnthropicBedrock({key}=…) ({layer.source})"))
 
     def arg(self, name: str) -> Sourced | None:
-        found = self.args.get(name)
-        if found is None:
-            return None
-        text = get_str({name: found[0]}, name, found[1])
-        return Sourced(text, found[1]) if text else None
+        return sourced_text(self.args, name)
 
-    def boto_session_region(self, profile: str) -> Sourced | None:
-        found = valid_region(self.env.get("AWS_DEFAULT_REGION"), self.findings, CLIENT)
-        if found is not None:
-            return found
-        return valid_region(self.files.lookup(profile, "region", prefer="credentials"), self.findings, CLIENT)
+    def session_region(self, profile: str) -> Sourced | None:
+        return boto_session_region(self.env, self.files, profile, self.findings, CLIENT)
 
     def region(self) -> Sourced | None:
         explicit = valid_region(self.arg("aws_region"), self.findings, CLIENT)
@@ -90,9 +80,9 @@ class _Anthropic:
         if self.ver.at_least(NEW_REGION_RULES):
             found = aws_region or valid_region(self.env.get("AWS_DEFAULT_REGION"), self.findings, CLIENT)
             if found is None:
-                found = self.boto_session_region(aws_profile.value if aws_profile else default_profile)
+                found = self.session_region(aws_profile.value if aws_profile else default_profile)
         else:
-            found = aws_region or self.boto_session_region(default_profile)
+            found = aws_region or self.session_region(default_profile)
             if (
                 aws_profile is not None
                 and profile_region is not None
@@ -205,8 +195,7 @@ class _Anthropic:
         region = self.region()
         creds = self.credentials()
         endpoint = self.arg("base_url") or self.env.get("ANTHROPIC_BEDROCK_BASE_URL")
-        stream_raw = self.args.get("stream")
-        stream = bool(get_bool({"stream": stream_raw[0]}, "stream", stream_raw[1])) if stream_raw else False
+        stream = sourced_flag(self.args, "stream")
         operation: Operation = "InvokeModelWithResponseStream" if stream else "InvokeModel"
         invocations: list[Invocation] = []
         models = self.models()
@@ -242,11 +231,4 @@ class _Anthropic:
         )
 
 
-class AnthropicSdkReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Anthropic(config).run()
-
-
-READER = AnthropicSdkReader()
+READER = Reader(KIND, lambda config: _Anthropic(config).run())

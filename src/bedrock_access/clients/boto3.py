@@ -25,8 +25,8 @@ from typing import Any, cast
 from bedrock_access.bedrock.invocation import OPERATIONS, Invocation, Operation
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
-    VersionInfo,
+    Reader,
+    ReaderState,
     bearer_credentials,
     bearer_type_findings,
     common_checks,
@@ -38,13 +38,13 @@ from bedrock_access.clients._common import (
     get_str,
     make_invocation,
     profile_credentials,
+    sourced_text,
     valid_region,
-    version_info,
 )
-from bedrock_access.clients._redact import access_key_kind
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
-from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding
+from bedrock_access.clients.aws_config import Sourced
+from bedrock_access.clients.interface import ClientConfig, ClientResolution
 from bedrock_access.errors import InputError
+from bedrock_access.redact import access_key_kind
 
 KIND_BOTO3 = "boto3"
 KIND_AWS_CLI = "aws-cli"
@@ -56,30 +56,18 @@ def _truthy(value: str | None) -> bool:
     return value is not None and value.strip().lower() == "true"
 
 
-class _Boto:
+class _Boto(ReaderState):
     def __init__(self, config: ClientConfig, kind: str) -> None:
-        self.config = config
         self.kind = kind
         self.client = "boto3" if kind == KIND_BOTO3 else "AWS CLI"
-        self.findings: list[ConfigFinding] = []
-        self.ver: VersionInfo = version_info(
-            config, self.client, BOTO3_CURRENT if kind == KIND_BOTO3 else AWS_CLI_CURRENT, self.findings
-        )
-        self.env = EnvView(config.env, config.env_source)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, self.client, BOTO3_CURRENT if kind == KIND_BOTO3 else AWS_CLI_CURRENT)
         self.args: dict[str, tuple[Any, str]] = {}
         for layer in config.settings:
             for key, value in layer.data.items():
                 self.args.setdefault(str(key), (value, f"{self.client} argument {key} ({layer.source})"))
 
     def arg(self, *names: str) -> Sourced | None:
-        for name in names:
-            found = self.args.get(name)
-            if found is not None:
-                text = get_str({name: found[0]}, name, found[1])
-                if text:
-                    return Sourced(text, found[1])
-        return None
+        return sourced_text(self.args, *names)
 
     @property
     def cli_v2(self) -> bool:
@@ -385,19 +373,5 @@ class _Boto:
         )
 
 
-class Boto3Reader:
-    kind = KIND_BOTO3
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Boto(config, KIND_BOTO3).run()
-
-
-class AwsCliReader:
-    kind = KIND_AWS_CLI
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Boto(config, KIND_AWS_CLI).run()
-
-
-READER = Boto3Reader()
-AWS_CLI_READER = AwsCliReader()
+READER = Reader(KIND_BOTO3, lambda config: _Boto(config, KIND_BOTO3).run())
+AWS_CLI_READER = Reader(KIND_AWS_CLI, lambda config: _Boto(config, KIND_AWS_CLI).run())

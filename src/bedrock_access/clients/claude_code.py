@@ -27,6 +27,8 @@ from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.clients._common import (
     Credentials,
     EnvView,
+    OverlayEnv,
+    Reader,
     bearer_credentials,
     bearer_type_findings,
     common_checks,
@@ -44,11 +46,11 @@ from bedrock_access.clients._common import (
     vtext,
 )
 from bedrock_access.clients._ids import allowed_prefixes, parse_model
-from bedrock_access.clients._redact import echo
 from bedrock_access.clients._version import Version, v
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
 from bedrock_access.errors import InputError
+from bedrock_access.redact import echo
 
 KIND = "claude-code"
 CLIENT = "Claude Code"
@@ -264,7 +266,7 @@ class _Resolver:
                         origin=origins[name],
                     )
                 )
-        return _OverlayEnv(values, origins, self.config.env_source)
+        return OverlayEnv(values, origins, self.config.env_source)
 
     def setting(self, key: str) -> tuple[Any, SettingsLayer] | None:
         for layer in self.layers:
@@ -395,8 +397,9 @@ class _Resolver:
 
     # -- models -----------------------------------------------------------------------------------
 
-    def builtin(self, family: str, prefix: Sourced) -> _Res | None:
-        row = next(
+    def builtin_row(self, family: str) -> _Builtin | None:
+        """The built-in table row of ``family`` for this version."""
+        return next(
             (
                 b
                 for b in _BUILTINS
@@ -406,6 +409,9 @@ class _Resolver:
             ),
             None,
         )
+
+    def builtin(self, family: str, prefix: Sourced) -> _Res | None:
+        row = self.builtin_row(family)
         if row is None:
             return None
         if row.uncertain:
@@ -435,16 +441,7 @@ class _Resolver:
         )
 
     def builtin_anthropic_id(self, family: str) -> str | None:
-        row = next(
-            (
-                b
-                for b in _BUILTINS
-                if b.family == family
-                and self.ver.value >= b.since
-                and (b.until is None or self.ver.value < b.until)
-            ),
-            None,
-        )
+        row = self.builtin_row(family)
         return row.anthropic_id if row else None
 
     def default_main(self, prefix: Sourced) -> _Res | None:
@@ -1088,20 +1085,6 @@ class _Resolver:
                 )
 
 
-class _OverlayEnv(EnvView):
-    """The effective environment: shell values with settings-file values on top."""
-
-    def __init__(self, values: dict[str, str], origins: dict[str, str], shell_source: str) -> None:
-        super().__init__(values, shell_source)
-        self._origins = origins
-
-    def raw(self, name: str) -> Sourced | None:
-        found = super().raw(name)
-        if found is None:
-            return None
-        return Sourced(found.value, self._origins.get(name, found.origin))
-
-
 def _order_layers(layers: tuple[SettingsLayer, ...]) -> list[SettingsLayer]:
     """Highest precedence first; within one scope, the order given."""
     for layer in layers:
@@ -1114,11 +1097,4 @@ def _order_layers(layers: tuple[SettingsLayer, ...]) -> list[SettingsLayer]:
     return sorted(layers, key=lambda layer: SCOPES.index(layer.scope))
 
 
-class ClaudeCodeReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Resolver(config).run()
-
-
-READER = ClaudeCodeReader()
+READER = Reader(KIND, lambda config: _Resolver(config).run())

@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from bedrock_access.bedrock.invocation import Invocation, Operation
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
+    Reader,
+    ReaderState,
     VersionInfo,
     bearer_credentials,
     bearer_type_findings,
@@ -34,20 +34,21 @@ from bedrock_access.clients._common import (
     file_secret_findings,
     finalize,
     finding,
-    get_bool,
     get_map,
+    js_default_chain_credentials,
     make_invocation,
     profile_credentials,
     profile_missing_findings,
+    settings_key_credentials,
+    sourced_flag,
     valid_region,
-    version_info,
     vtext,
 )
-from bedrock_access.clients._redact import access_key_kind, echo
 from bedrock_access.clients._version import v
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
+from bedrock_access.clients.aws_config import Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
 from bedrock_access.errors import InputError
+from bedrock_access.redact import echo
 
 KIND = "cline"
 CLIENT = "Cline"
@@ -103,9 +104,6 @@ class _State:
     """Merged stored state: key → (value, origin)."""
 
     values: dict[str, tuple[Any, str]]
-
-    def raw(self, key: str) -> tuple[Any, str] | None:
-        return self.values.get(key)
 
     def text(self, key: str) -> Sourced | None:
         found = self.values.get(key)
@@ -215,13 +213,9 @@ def _is_sdk(ver: VersionInfo) -> bool:
     return ver.at_least(SDK_SINCE)
 
 
-class _Cline:
+class _Cline(ReaderState):
     def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.findings: list[ConfigFinding] = []
-        self.ver = version_info(config, CLIENT, CURRENT, self.findings)
-        self.env = EnvView(config.env, config.env_source)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, CLIENT, CURRENT)
         for layer in config.settings:
             if layer.scope not in SCOPES:
                 raise InputError(
@@ -231,12 +225,7 @@ class _Cline:
         self.sdk = _is_sdk(self.ver)
 
     def bool_setting(self, key: str) -> bool:
-        found = self.state.raw(key)
-        if found is None:
-            return False
-        value, origin = found
-        result = get_bool({key: value}, key, origin)
-        return bool(result)
+        return sourced_flag(self.state.values, key)
 
     # -- region -----------------------------------------------------------------------------------
 
@@ -469,15 +458,7 @@ class _Cline:
             return profile_credentials(self.files, profile.value, profile.origin, client=CLIENT)
         key = self.state.text("awsAccessKey")
         if key is not None:
-            token = self.state.text("awsSessionToken")
-            kind = access_key_kind(key.value)
-            extra = " with session token" if token else ""
-            return Credentials(
-                "settings-keys",
-                f"{kind}{extra} from {key.origin}",
-                origin=key.origin,
-                hints=MappingProxyType({"credential_kind": "static-keys"}),
-            )
+            return settings_key_credentials(key, session_token=self.state.text("awsSessionToken") is not None)
         if not self.sdk:
             # Legacy deletes AWS_PROFILE before running the chain: env keys, then the default profile.
             env_keys = self.env.get("AWS_ACCESS_KEY_ID")
@@ -486,13 +467,7 @@ class _Cline:
             return profile_credentials(
                 self.files, "default", "default profile (legacy Cline removes AWS_PROFILE)", client=CLIENT
             )
-        profile_env = self.env.get("AWS_PROFILE")
-        if profile_env is not None:
-            return profile_credentials(self.files, profile_env.value, profile_env.origin, client=CLIENT)
-        env_keys = self.env.get("AWS_ACCESS_KEY_ID")
-        if env_keys is not None:
-            return env_key_credentials(env_keys)
-        return profile_credentials(self.files, "default", "default profile", client=CLIENT)
+        return js_default_chain_credentials(self.env, self.files, CLIENT)
 
     # -- assembly ---------------------------------------------------------------------------------
 
@@ -580,11 +555,4 @@ class _Cline:
         return self.env.first("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL")
 
 
-class ClineReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Cline(config).run()
-
-
-READER = ClineReader()
+READER = Reader(KIND, lambda config: _Cline(config).run())

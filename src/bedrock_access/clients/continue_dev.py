@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from bedrock_access.bedrock.invocation import Invocation, Operation
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
+    Reader,
+    ReaderState,
     bearer_credentials,
     bearer_type_findings,
     common_checks,
@@ -35,12 +35,11 @@ from bedrock_access.clients._common import (
     get_str,
     make_invocation,
     profile_credentials,
+    settings_key_credentials,
     valid_region,
-    version_info,
 )
-from bedrock_access.clients._redact import access_key_kind
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
-from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding
+from bedrock_access.clients.aws_config import Sourced
+from bedrock_access.clients.interface import ClientConfig, ClientResolution
 from bedrock_access.errors import InputError
 
 KIND = "continue"
@@ -88,13 +87,9 @@ def _entries(config: ClientConfig) -> list[_Model]:
     return out
 
 
-class _Continue:
+class _Continue(ReaderState):
     def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.findings: list[ConfigFinding] = []
-        self.ver = version_info(config, CLIENT, CURRENT, self.findings)
-        self.env = EnvView(config.env, config.env_source)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, CLIENT, CURRENT)
 
     def value(self, entry: _Model, key: str) -> Sourced | None:
         """``env.<key>`` (config.yaml) or top-level ``<key>`` (config.json)."""
@@ -130,12 +125,7 @@ class _Continue:
                         invocations=[label for label in self._labels(entry)],
                     )
                 )
-            return Credentials(
-                "settings-keys",
-                f"{access_key_kind(access.value)} from {access.origin}",
-                origin=access.origin,
-                hints=MappingProxyType({"credential_kind": "static-keys"}),
-            )
+            return settings_key_credentials(access)
         profile = self.value(entry, "profile") or Sourced(
             DEFAULT_PROFILE, f"Continue default profile ({DEFAULT_PROFILE!r})"
         )
@@ -270,11 +260,4 @@ class _Continue:
         )
 
 
-class ContinueReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Continue(config).run()
-
-
-READER = ContinueReader()
+READER = Reader(KIND, lambda config: _Continue(config).run())

@@ -19,16 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from bedrock_access.bedrock.invocation import Invocation, Operation
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
+    OverlayEnv,
+    Reader,
+    ReaderState,
     bearer_credentials,
     bearer_type_findings,
+    boto_session_region,
     common_checks,
+    credentials_of_kind,
     env_key_credentials,
     file_secret_findings,
     finalize,
@@ -39,16 +42,16 @@ from bedrock_access.clients._common import (
     make_invocation,
     profile_credentials,
     scalar_text,
+    settings_key_credentials,
     valid_region,
-    version_info,
     vtext,
 )
 from bedrock_access.clients._ids import is_region, parse_model
-from bedrock_access.clients._redact import access_key_kind, classify_bearer
 from bedrock_access.clients._version import v
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
-from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding
+from bedrock_access.clients.aws_config import Sourced
+from bedrock_access.clients.interface import ClientConfig, ClientResolution
 from bedrock_access.errors import InputError
+from bedrock_access.redact import classify_bearer
 
 KIND = "litellm"
 CLIENT = "LiteLLM"
@@ -74,12 +77,9 @@ class _Entry:
     proxy: bool
 
 
-class _LiteLLM:
+class _LiteLLM(ReaderState):
     def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.findings: list[ConfigFinding] = []
-        self.ver = version_info(config, CLIENT, CURRENT, self.findings)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, CLIENT, CURRENT)
         env = dict(config.env)
         origins: dict[str, str] = {}
         self.entries: list[_Entry] = []
@@ -120,7 +120,7 @@ class _LiteLLM:
                     self.entries.append(_Entry(name, item, f"{layer.source} models[{index}]", False))
             if "model" in layer.data and model_list is None:
                 self.entries.append(_Entry("main", layer.data, layer.source, False))
-        self.env = _LiteEnv(env, origins, config.env_source)
+        self.env = OverlayEnv(env, origins, config.env_source)
 
     def param(self, entry: _Entry, key: str, env_name: str | None = None) -> Sourced | None:
         raw = entry.params.get(key)
@@ -198,17 +198,12 @@ class _LiteLLM:
             return region_name
         if aws_region is not None:
             return aws_region
-        default_region = valid_region(self.env.get("AWS_DEFAULT_REGION"), self.findings, CLIENT)
-        if default_region is not None:
-            return default_region
         profile = self.env.first("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
-        from_profile = valid_region(
-            self.files.lookup(profile.value if profile else "default", "region", prefer="credentials"),
-            self.findings,
-            CLIENT,
+        session = boto_session_region(
+            self.env, self.files, profile.value if profile else "default", self.findings, CLIENT
         )
-        if from_profile is not None:
-            return from_profile
+        if session is not None:
+            return session
         self.findings.append(
             finding(
                 "REGION_DEFAULTED",
@@ -246,19 +241,19 @@ class _LiteLLM:
             if match:
                 hints["account"] = match.group(1)
             if self.param(entry, "aws_web_identity_token", "AWS_WEB_IDENTITY_TOKEN") is not None:
-                hints["credential_kind"] = "web-identity"
-                return Credentials(
+                return credentials_of_kind(
+                    "web-identity",
                     "web-identity",
                     f"web identity → {role.value} ({role.origin})",
                     origin=role.origin,
-                    hints=MappingProxyType(hints),
+                    hints=hints,
                 )
-            hints["credential_kind"] = "assume-role"
-            return Credentials(
+            return credentials_of_kind(
+                "assume-role",
                 "assume-role",
                 f"assumes {role.value} ({role.origin})",
                 origin=role.origin,
-                hints=MappingProxyType(hints),
+                hints=hints,
             )
         profile = self.param(entry, "aws_profile_name", "AWS_PROFILE_NAME")
         if profile is not None:
@@ -267,12 +262,7 @@ class _LiteLLM:
         if key is not None:
             if key.origin.startswith(self.config.env_source):
                 return env_key_credentials(key)
-            return Credentials(
-                "settings-keys",
-                f"{access_key_kind(key.value)} from {key.origin}",
-                origin=key.origin,
-                hints=MappingProxyType({"credential_kind": "static-keys"}),
-            )
+            return settings_key_credentials(key)
         env_profile = self.env.first("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
         if env_profile is not None:
             return profile_credentials(self.files, env_profile.value, env_profile.origin, client=CLIENT)
@@ -405,21 +395,4 @@ class _LiteLLM:
         )
 
 
-class _LiteEnv(EnvView):
-    def __init__(self, values: dict[str, str], origins: dict[str, str], source: str) -> None:
-        super().__init__(values, source)
-        self._origins = origins
-
-    def raw(self, name: str) -> Sourced | None:
-        found = super().raw(name)
-        return Sourced(found.value, self._origins.get(name, found.origin)) if found else None
-
-
-class LiteLLMReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _LiteLLM(config).run()
-
-
-READER = LiteLLMReader()
+READER = Reader(KIND, lambda config: _LiteLLM(config).run())

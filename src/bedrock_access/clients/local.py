@@ -20,6 +20,7 @@ from bedrock_access.clients.interface import KINDS, ClientConfig, SettingsLayer,
 from bedrock_access.errors import InputError
 
 Runner = Callable[[list[str]], str | None]
+AwsFiles = tuple[SourceText | None, SourceText | None]  # ~/.aws/config, ~/.aws/credentials
 
 SECTION_KEYS = frozenset(
     {"kind", "env", "settings_files", "settings", "version", "aws_config", "aws_credentials"}
@@ -77,7 +78,7 @@ def _read_json(path: Path, display: str) -> Mapping[str, Any] | None:
     return None if text is None else parse_json_text(text, display)
 
 
-def _aws_files(env: Mapping[str, str], home: Path, cwd: Path) -> tuple[SourceText | None, SourceText | None]:
+def _aws_files(env: Mapping[str, str], home: Path, cwd: Path) -> AwsFiles:
     out: list[SourceText | None] = []
     for var, default in (
         ("AWS_CONFIG_FILE", home / ".aws" / "config"),
@@ -90,8 +91,24 @@ def _aws_files(env: Mapping[str, str], home: Path, cwd: Path) -> tuple[SourceTex
     return out[0], out[1]
 
 
+def _layer(source: str, data: Mapping[str, Any], scope: str = "config") -> SettingsLayer:
+    """A settings layer holding a read-only copy of a parsed document."""
+    return SettingsLayer(source, MappingProxyType(dict(data)), scope)
+
+
 # --------------------------------------------------------------------------------------------------
 # This machine
+
+
+def _machine_config(
+    kind: str,
+    env: Mapping[str, str],
+    layers: Sequence[SettingsLayer],
+    aws: AwsFiles,
+    version: str | None = None,
+) -> ClientConfig:
+    """A configuration found on this machine: a read-only copy of the environment, the AWS files attached."""
+    return ClientConfig(kind, MappingProxyType(dict(env)), tuple(layers), version, aws[0], aws[1])
 
 
 def run_command(args: list[str], timeout: float = 5.0) -> str | None:
@@ -147,7 +164,7 @@ def _claude_code(
     cwd: Path,
     version: str | None,
     managed_paths: Sequence[Path],
-    aws: tuple[SourceText | None, SourceText | None],
+    aws: AwsFiles,
 ) -> ClientConfig | None:
     config_dir = (
         _expand(env["CLAUDE_CONFIG_DIR"], home, cwd) if env.get("CLAUDE_CONFIG_DIR") else home / ".claude"
@@ -170,10 +187,10 @@ def _claude_code(
         display = _display(path, home)
         data = _read_json(path, display)
         if data is not None:
-            layers.append(SettingsLayer(display, MappingProxyType(dict(data)), scope))
+            layers.append(_layer(display, data, scope))
     if not layers and "CLAUDE_CODE_USE_BEDROCK" not in env:
         return None
-    return ClientConfig("claude-code", MappingProxyType(dict(env)), tuple(layers), version, aws[0], aws[1])
+    return _machine_config("claude-code", env, layers, aws, version)
 
 
 def _extension_version(home: Path, publisher_prefix: str) -> str | None:
@@ -200,9 +217,7 @@ def _mentions_bedrock(state: Mapping[str, Any]) -> bool:
     return False
 
 
-def _cline(
-    env: Mapping[str, str], home: Path, cwd: Path, aws: tuple[SourceText | None, SourceText | None]
-) -> ClientConfig | None:
+def _cline(env: Mapping[str, str], home: Path, cwd: Path, aws: AwsFiles) -> ClientConfig | None:
     cline_dir = _expand(env["CLINE_DIR"], home, cwd) if env.get("CLINE_DIR") else home / ".cline"
     data_dir = _expand(env["CLINE_DATA_DIR"], home, cwd) if env.get("CLINE_DATA_DIR") else cline_dir / "data"
     layers: list[SettingsLayer] = []
@@ -219,24 +234,18 @@ def _cline(
     if not bedrock_state and not bedrock_providers:
         return None
     if state is not None:
-        layers.append(SettingsLayer(_display(state_path, home), MappingProxyType(dict(state)), "state"))
+        layers.append(_layer(_display(state_path, home), state, "state"))
         secrets_path = data_dir / "secrets.json"
         secrets = _read_json(secrets_path, _display(secrets_path, home))
         if secrets is not None:
-            layers.append(
-                SettingsLayer(_display(secrets_path, home), MappingProxyType(dict(secrets)), "secrets")
-            )
+            layers.append(_layer(_display(secrets_path, home), secrets, "secrets"))
     if providers is not None and bedrock_providers:
-        layers.append(
-            SettingsLayer(_display(providers_path, home), MappingProxyType(dict(providers)), "providers")
-        )
+        layers.append(_layer(_display(providers_path, home), providers, "providers"))
     version = _extension_version(home, "saoudrizwan.claude-dev-")
-    return ClientConfig("cline", MappingProxyType(dict(env)), tuple(layers), version, aws[0], aws[1])
+    return _machine_config("cline", env, layers, aws, version)
 
 
-def _continue(
-    env: Mapping[str, str], home: Path, aws: tuple[SourceText | None, SourceText | None]
-) -> ClientConfig | None:
+def _continue(env: Mapping[str, str], home: Path, aws: AwsFiles) -> ClientConfig | None:
     for name in ("config.yaml", "config.json"):
         path = home / ".continue" / name
         display = _display(path, home)
@@ -251,21 +260,12 @@ def _continue(
             if isinstance(data.get(k), Mapping)
         ]
         if any(isinstance(e, Mapping) and e.get("provider") in ("bedrock", "bedrockimport") for e in entries):
-            return ClientConfig(
-                "continue",
-                MappingProxyType(dict(env)),
-                (SettingsLayer(display, MappingProxyType(dict(data))),),
-                None,
-                aws[0],
-                aws[1],
-            )
+            return _machine_config("continue", env, [_layer(display, data)], aws)
         return None
     return None
 
 
-def _litellm(
-    env: Mapping[str, str], home: Path, cwd: Path, aws: tuple[SourceText | None, SourceText | None]
-) -> ClientConfig | None:
+def _litellm(env: Mapping[str, str], home: Path, cwd: Path, aws: AwsFiles) -> ClientConfig | None:
     for var in _LITELLM_CONFIG_VARS:
         if env.get(var):
             path = _expand(env[var], home, cwd)
@@ -274,14 +274,7 @@ def _litellm(
             if text is None:
                 raise InputError(f"{var} points at a file that does not exist", source=display)
             data = parse_yaml_text(text, display)
-            return ClientConfig(
-                "litellm",
-                MappingProxyType(dict(env)),
-                (SettingsLayer(display, MappingProxyType(dict(data))),),
-                None,
-                aws[0],
-                aws[1],
-            )
+            return _machine_config("litellm", env, [_layer(display, data)], aws)
     return None
 
 
@@ -310,7 +303,7 @@ def read_local_machine(
     ]
     configs = [config for config in found if config is not None]
     if aws[0] is not None or aws[1] is not None or any(env.get(name) for name in _AWS_ENV_HINTS):
-        configs.append(ClientConfig("boto3", MappingProxyType(dict(env)), (), None, aws[0], aws[1]))
+        configs.append(_machine_config("boto3", env, [], aws))
     return configs
 
 
@@ -431,13 +424,11 @@ def load_client_section(section: Mapping[str, Any], base_dir: Path, source: str)
         path, display, text = _read_relative(item, base_dir, source, field)
         data = parse_settings_text(text, display, path.name)
         scope = _check_scope(kind, scope or _default_scope(kind, path.name), source, f"{field}.scope")
-        layers.append(SettingsLayer(display, MappingProxyType(dict(data)), scope))
+        layers.append(_layer(display, data, scope))
     inline = section.get("settings")
     default_inline_scope = {"claude-code": "user", "cline": "state"}.get(kind, "config")
     if isinstance(inline, Mapping):
-        layers.append(
-            SettingsLayer(f"{source} client.settings", MappingProxyType(dict(inline)), default_inline_scope)
-        )
+        layers.append(_layer(f"{source} client.settings", inline, default_inline_scope))
     elif isinstance(inline, list):
         for index, item in enumerate(inline):
             field = f"client.settings[{index}]"
@@ -447,7 +438,7 @@ def load_client_section(section: Mapping[str, Any], base_dir: Path, source: str)
             if not isinstance(scope_raw, str):
                 raise InputError("expected a scope name", source=source, field=f"{field}.scope")
             scope = _check_scope(kind, scope_raw, source, f"{field}.scope")
-            layers.append(SettingsLayer(f"{source} {field}", MappingProxyType(dict(item["settings"])), scope))
+            layers.append(_layer(f"{source} {field}", item["settings"], scope))
     elif inline is not None:
         raise InputError("expected a mapping or a list", source=source, field="client.settings")
     aws: list[SourceText | None] = []

@@ -14,33 +14,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from bedrock_access.clients._common import (
     Credentials,
-    EnvView,
+    Reader,
+    ReaderState,
     bearer_credentials,
     bearer_type_findings,
     common_checks,
-    env_key_credentials,
     file_secret_findings,
     finalize,
     finding,
-    get_bool,
     get_map,
     get_str,
+    js_default_chain_credentials,
     make_invocation,
     profile_credentials,
     profile_missing_findings,
+    settings_key_credentials,
+    sourced_flag,
+    sourced_text,
     valid_region,
-    version_info,
 )
 from bedrock_access.clients._ids import KNOWN_PREFIXES, parse_model
-from bedrock_access.clients._redact import access_key_kind, echo
-from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
-from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
+from bedrock_access.clients.aws_config import Sourced
+from bedrock_access.clients.interface import ClientConfig, ClientResolution, SettingsLayer
 from bedrock_access.errors import InputError
+from bedrock_access.redact import echo
 
 KIND = "roo-code"
 CLIENT = "Roo Code"
@@ -88,28 +89,16 @@ def _settings(config: ClientConfig) -> tuple[dict[str, tuple[Any, str]], list[Se
     return values, list(config.settings)
 
 
-class _Roo:
+class _Roo(ReaderState):
     def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.findings: list[ConfigFinding] = []
-        self.ver = version_info(config, CLIENT, CURRENT, self.findings)
-        self.env = EnvView(config.env, config.env_source)
-        self.files = AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+        super().__init__(config, CLIENT, CURRENT)
         self.values, self.layers = _settings(config)
 
     def text(self, key: str) -> Sourced | None:
-        found = self.values.get(key)
-        if found is None:
-            return None
-        value, origin = found
-        text = get_str({key: value}, key, origin)
-        return Sourced(text, origin) if text else None
+        return sourced_text(self.values, key)
 
     def flag(self, key: str) -> bool:
-        found = self.values.get(key)
-        if found is None:
-            return False
-        return bool(get_bool({key: found[0]}, key, found[1]))
+        return sourced_flag(self.values, key)
 
     def credentials(self) -> Credentials:
         if self.flag("awsUseApiKey"):
@@ -129,20 +118,8 @@ class _Roo:
             return profile_credentials(self.files, profile.value, profile.origin, client=CLIENT)
         access, secret = self.text("awsAccessKey"), self.text("awsSecretKey")
         if access is not None and secret is not None:
-            token = " with session token" if self.text("awsSessionToken") else ""
-            return Credentials(
-                "settings-keys",
-                f"{access_key_kind(access.value)}{token} from {access.origin}",
-                origin=access.origin,
-                hints=MappingProxyType({"credential_kind": "static-keys"}),
-            )
-        env_profile = self.env.get("AWS_PROFILE")
-        if env_profile is not None:
-            return profile_credentials(self.files, env_profile.value, env_profile.origin, client=CLIENT)
-        env_keys = self.env.get("AWS_ACCESS_KEY_ID")
-        if env_keys is not None:
-            return env_key_credentials(env_keys)
-        return profile_credentials(self.files, "default", "default profile", client=CLIENT)
+            return settings_key_credentials(access, session_token=self.text("awsSessionToken") is not None)
+        return js_default_chain_credentials(self.env, self.files, CLIENT)
 
     def region(self, arn_region: str | None) -> Sourced | None:
         configured = valid_region(self.text("awsRegion"), self.findings, CLIENT)
@@ -281,11 +258,4 @@ class _Roo:
         )
 
 
-class RooCodeReader:
-    kind = KIND
-
-    def resolve(self, config: ClientConfig) -> ClientResolution:
-        return _Roo(config).run()
-
-
-READER = RooCodeReader()
+READER = Reader(KIND, lambda config: _Roo(config).run())

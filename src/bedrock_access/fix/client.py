@@ -8,6 +8,7 @@ model on demand, then the global profile (the widest routing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -74,6 +75,78 @@ def model_candidates(invocation: Invocation, catalog: Catalog, app_profiles: Map
     if model is not None and model.on_demand_in(region) is True:
         ranked.append((2, model_id))
     return [mid for _, mid in sorted(ranked) if mid != invocation.model]
+
+
+_FAMILIES = ("haiku", "sonnet", "opus", "fable", "lite", "micro", "pro", "premier")
+_DATE = re.compile(r"^\d{8}$")
+
+
+def _family(model_id: str) -> tuple[str, str] | None:
+    """(provider, family word) of a model id, e.g. ("anthropic", "haiku"); None when unclear."""
+    provider, _, name = model_id.partition(".")
+    words = re.split(r"[-.:]", name)
+    for family in _FAMILIES:
+        if family in words:
+            return provider, family
+    return None
+
+
+def _version_key(model_id: str) -> tuple[int, ...]:
+    """The numbers of a model's name, without dates and API versions: claude-3-5-haiku-20241022-v1:0 is
+    (3, 5), claude-haiku-4-5-20251001-v1:0 is (4, 5)."""
+    name = model_id.partition(".")[2].split("-v", 1)[0]
+    return tuple(int(p) for p in re.split(r"[-.:]", name) if p.isdigit() and not _DATE.match(p))
+
+
+def successor_candidates(
+    invocation: Invocation, catalog: Catalog, app_profiles: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """When no id of the model itself is offered from the Region: ids of newer or other active models of
+    the same family (a Haiku for a Haiku), newest first, each as (id, model id)."""
+    model_id = base_model(invocation.model, app_profiles)
+    if model_id is None:
+        return []
+    family = _family(model_id)
+    if family is None:
+        return []
+    others = [
+        m.model_id
+        for m in catalog.models.values()
+        if m.model_id != model_id and m.status == "active" and _family(m.model_id) == family
+    ]
+    out: list[tuple[str, str]] = []
+    for other in sorted(others, key=lambda m: (_version_key(m), m), reverse=True):
+        probe = Invocation(invocation.label, other, invocation.region, invocation.operation, invocation.auth)
+        ids = model_candidates(probe, catalog, app_profiles)
+        out.extend((mid, other) for mid in ids)
+    return out
+
+
+def env_var_for(role: str | None, env: Mapping[str, Any]) -> str | None:
+    """The Claude Code variable that pins a role's model (the one the client reads first)."""
+    if role in ("background", "small-fast"):
+        return (
+            "ANTHROPIC_SMALL_FAST_MODEL"
+            if "ANTHROPIC_SMALL_FAST_MODEL" in env
+            else "ANTHROPIC_DEFAULT_HAIKU_MODEL"
+        )
+    if role == "explore":
+        return "ANTHROPIC_DEFAULT_HAIKU_MODEL"
+    if role == "plan":
+        return "ANTHROPIC_DEFAULT_OPUS_MODEL"
+    if role == "fable":
+        return "ANTHROPIC_DEFAULT_FABLE_MODEL"
+    return ROLE_ENV.get(role or "")
+
+
+def claude_code_env_updates(env: Mapping[str, Any], changed: Sequence[Invocation]) -> dict[str, str]:
+    """Variables to set so that Claude Code sends each changed invocation's model (first pin wins)."""
+    out: dict[str, str] = {}
+    for inv in changed:
+        var = env_var_for(inv.role, env)
+        if var is not None and var not in out:
+            out[var] = inv.model
+    return out
 
 
 def client_settings(invocations: Sequence[Invocation], *, unset_api_key: bool = False) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from bedrock_access.bedrock.invocation import Invocation
+from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.fix.documents import SIZE_LIMITS, deep, minified_size, pretty
 from bedrock_access.fix.model import ClientChange, Layer, Location, PolicyChange
 from bedrock_access.iam.parse import parse_policy
@@ -32,6 +33,9 @@ class Draft:
         self.notes: list[str] = []
         self.unfixable: dict[int, str] = {}
         self.pinned: set[int] = set()
+        self.client_section: dict[str, Any] | None = deep(base.client) if base.client is not None else None
+        self.client_resolution: ClientResolution | None = base.client_resolution
+        self.env_updates: dict[str, str] = {}
         self._built: Scenario | None = None
 
     # Reading --------------------------------------------------------------------------------------
@@ -139,10 +143,61 @@ class Draft:
         self.update(loc, doc, kind, explanation, compaction=compaction, parameters=parameters)
         return loc
 
+    def set_client(
+        self,
+        section: Mapping[str, Any],
+        resolution: ClientResolution,
+        invocations: Sequence[Invocation],
+        updates: Mapping[str, str],
+    ) -> None:
+        """The client section with pinned settings, and the calls it now makes (``invocations`` is the
+        whole list: the scenario's own invocations first)."""
+        self.client_section = deep(section)
+        self.client_resolution = resolution
+        self.invocations = list(invocations)
+        self.env_updates.update(updates)
+        self._built = None
+        # The client's calls are what its settings now make: restate their changes from the new list.
+        base_by_label = {inv.label: (i, inv) for i, inv in enumerate(self.base.invocations)}
+        explicit = len(self.base.invocations) - len(
+            self.base.client_resolution.invocations if self.base.client_resolution else ()
+        )
+        kept = {k: c for k, c in self._client.items() if k[0] < explicit}
+        previous = {c.label: c for k, c in self._client.items() if k[0] >= explicit and k[1] == "model"}
+        for inv in invocations[explicit:]:
+            if inv.label not in base_by_label:
+                continue
+            i, old = base_by_label[inv.label]
+            if old.model == inv.model:
+                continue
+            earlier = previous.get(inv.label)
+            var = next((k for k, v in updates.items() if v == inv.model), None)
+            explanation = (
+                earlier.explanation
+                if earlier is not None and earlier.after == inv.model
+                else (
+                    f"{inv.label}: sends {inv.model} instead of {old.model} once the settings are pinned"
+                    + (f" ({var})" if var else ""),
+                )
+            )
+            kept[(i, "model")] = ClientChange(
+                invocation=i,
+                label=inv.label,
+                role=inv.role,
+                region=inv.region,
+                field="model",
+                before=old.model,
+                after=inv.model,
+                explanation=explanation,
+            )
+        self._client = kept
+
     def set_invocation(
         self, index: int, new: Invocation, field: str, before: str, after: str, explanation: Sequence[str]
     ) -> None:
-        original = self.base.invocations[index]
+        original = (
+            self.base.invocations[index] if index < len(self.base.invocations) else self.invocations[index]
+        )
         first = self._client.get((index, field))
         self.invocations[index] = new
         self._client[(index, field)] = ClientChange(
@@ -190,6 +245,8 @@ class Draft:
             scp_levels=levels,
             vpc_endpoint_policy=vpce,
             invocations=tuple(self.invocations),
+            client=self.client_section,
+            client_resolution=self.client_resolution,
         )
         return self._built
 

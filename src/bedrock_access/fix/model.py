@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.iam.model import Policy
 
 Layer = Literal["identity", "pb", "session", "scp", "vpce"]
@@ -65,6 +66,8 @@ class ValidationNote:
 
 # A validator: (parsed policy, policy type as bedrock_access.iam.validate names it) -> findings.
 Validator = Callable[[Policy, str], Sequence[ValidationNote]]
+# Re-reads a scenario's ``client:`` section after a change: the invocations it makes and its findings.
+ClientResolver = Callable[[Mapping[str, Any]], "ClientResolution"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,9 @@ class FixOptions:
     ``allow_vpces``: VPC endpoint ids it should admit (``--allow-vpce``);
     ``client_lists_models``: the client lists models and profiles (discovery actions are granted);
     ``now``: the ISO 8601 time used for ``aws:CurrentTime``; ``rcp_services``: as for the authorizer;
-    ``validator``: the policy validator, when one is available.
+    ``validator``: the policy validator, when one is available; ``resolve_client``: re-reads a
+    scenario's ``client:`` section (the I/O edge provides it), so that pinned models are proven through
+    the client's own settings.
     """
 
     allow_cidrs: tuple[str, ...] = ()
@@ -84,6 +89,7 @@ class FixOptions:
     now: str | None = None
     rcp_services: frozenset[str] | None = None
     validator: Validator | None = field(default=None, compare=False, hash=False)
+    resolve_client: ClientResolver | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +154,16 @@ class InvocationProof:
     model_after: str
     auth_before: str
     auth_after: str
-    verdict_before: str
-    verdict_after: str
+    verdict_before: str  # "new" for a call the changed client settings add
+    verdict_after: str  # "not made" when the changed client settings no longer make the call
     target: bool  # it failed before and this alternative sets out to fix it
     blocked_after: str | None = None  # what still blocks it, in words
 
     @property
     def ok(self) -> bool:
-        return self.verdict_after == "allowed" if (self.target or self.verdict_before == "allowed") else True
+        if self.target or self.verdict_before in ("allowed", "new"):
+            return self.verdict_after in ("allowed", "not made")
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +171,15 @@ class FixedProof:
     """Every invocation re-checked on the patched scenario."""
 
     invocations: tuple[InvocationProof, ...]
+    client_errors: tuple[str, ...] = ()  # error findings of the changed client settings
 
     @property
     def passed(self) -> bool:
-        return all(p.ok for p in self.invocations)
+        return all(p.ok for p in self.invocations) and not self.client_errors
 
     @property
     def fixed_count(self) -> int:
-        return sum(1 for p in self.invocations if p.target and p.verdict_after == "allowed")
+        return sum(1 for p in self.invocations if p.target and p.verdict_after in ("allowed", "not made"))
 
     @property
     def target_count(self) -> int:
@@ -179,7 +188,9 @@ class FixedProof:
     @property
     def regressions(self) -> tuple[InvocationProof, ...]:
         return tuple(
-            p for p in self.invocations if p.verdict_before == "allowed" and p.verdict_after != "allowed"
+            p
+            for p in self.invocations
+            if p.verdict_before in ("allowed", "new") and p.verdict_after not in ("allowed", "not made")
         )
 
 
@@ -255,7 +266,8 @@ class Alternative:
     """One way to make the failing invocations work, with its proof.
 
     ``widens_by_design`` marks alternatives that cannot avoid widening (approving Regions): they are
-    shown for completeness, after every alternative that widens nothing.
+    shown for completeness, after every alternative that widens nothing. ``client_section`` is the
+    scenario's ``client:`` section with the pinned settings, when the calls come from one.
     """
 
     name: str
@@ -267,6 +279,7 @@ class Alternative:
     notes: tuple[str, ...]
     unfixed: tuple[Unfixable, ...]
     widens_by_design: bool = False
+    client_section: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def status(self) -> AlternativeStatus:

@@ -194,7 +194,7 @@ def _where(env: Environment) -> str:
 def build_probes(
     before: Scenario,
     after: Scenario,
-    targets: Sequence[int],
+    fixed: Sequence[Invocation],
     original: Sequence[InvocationAssessment],
     catalog: Catalog,
     *,
@@ -207,7 +207,6 @@ def build_probes(
     outside_envs = _outside_envs(before, after, env)
     b = _Builder(outside_envs if network_changed else [env], catalog)
     app_profiles = {**before.application_profiles, **after.application_profiles}
-    fixed = [after.invocations[i] for i in targets]
 
     regions = [r.region for r in catalog.regions_in_partition(env.caller.partition)]
     denied = sorted({o.check.region for a in original for o in a.outcomes if not o.allowed} | {UNSPECIFIED})
@@ -271,7 +270,17 @@ def build_probes(
             for auth in ("bearer-long-term", "bearer-short-term"):
                 if auth != inv.auth:
                     b.invocation("api-key", replace(inv, auth=auth))
-    return tuple(b.probes)
+    # The fixed invocations' own requests are meant to change: a probe that repeats one is not a probe.
+    intended = {
+        _request_key(c.action, c.resource, {k.lower(): v for k, v in c.context.items()})
+        for inv in fixed
+        for c in expand(inv, after.environment(now=now), catalog).checks
+    }
+    return tuple(p for p in b.probes if _request_key(p.action, p.resource, p.context) not in intended)
+
+
+def _request_key(action: str, resource: str, context: Mapping[str, ContextValue]) -> tuple[str, str, str]:
+    return (action.lower(), resource, repr(sorted((k, str(v)) for k, v in context.items())))
 
 
 def _outside_envs(before: Scenario, after: Scenario, env: Environment) -> list[Environment]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bedrock_access.bedrock.assess import InvocationAssessment, assess
+from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.fix.documents import VALIDATOR_TYPES
 from bedrock_access.fix.model import (
@@ -51,25 +52,73 @@ def prove_fixed(
     catalog: Catalog,
     options: FixOptions,
 ) -> tuple[FixedProof, list[InvocationAssessment]]:
+    """Assess every invocation of the patched scenario. Invocations are matched to the original by
+    position, or by label for those a changed ``client:`` section makes (it may add or drop some)."""
     authorizer = Authorizer(after.policy_set(), rcp_services=options.rcp_services)
     env = after.environment(now=options.now)
     now = [assess(inv, env, catalog, authorizer) for inv in after.invocations]
-    proofs = tuple(
-        InvocationProof(
-            index=i,
-            label=before.invocations[i].label,
-            model_before=before.invocations[i].model,
-            model_after=after.invocations[i].model,
-            auth_before=before.invocations[i].auth,
-            auth_after=after.invocations[i].auth,
-            verdict_before=original[i].verdict,
-            verdict_after=now[i].verdict,
-            target=i in targets,
-            blocked_after=_blocked(now[i]),
+    by_label: dict[str, int] = {}
+    for k, inv in enumerate(before.invocations):
+        by_label.setdefault(inv.label, k)
+    target_labels = {before.invocations[i].label for i in targets}
+    proofs: list[InvocationProof] = []
+    matched: set[int] = set()
+    for j, inv in enumerate(after.invocations):
+        if j < len(before.invocations) and before.invocations[j].label == inv.label:
+            i: int | None = j
+        else:
+            i = by_label.get(inv.label)
+        if i is not None:
+            matched.add(i)
+        old = before.invocations[i] if i is not None else None
+        proofs.append(
+            InvocationProof(
+                index=j,
+                label=inv.label,
+                model_before=old.model if old is not None else "(none)",
+                model_after=inv.model,
+                auth_before=old.auth if old is not None else inv.auth,
+                auth_after=inv.auth,
+                verdict_before=original[i].verdict if i is not None else "new",
+                verdict_after=now[j].verdict,
+                target=i in targets if i is not None else False,
+                blocked_after=_blocked(now[j]),
+            )
         )
-        for i in range(len(after.invocations))
-    )
-    return FixedProof(proofs), now
+    for t in targets:
+        if t not in matched and before.invocations[t].label in target_labels:
+            old = before.invocations[t]
+            proofs.append(
+                InvocationProof(
+                    index=t,
+                    label=old.label,
+                    model_before=old.model,
+                    model_after="(not called)",
+                    auth_before=old.auth,
+                    auth_after=old.auth,
+                    verdict_before=original[t].verdict,
+                    verdict_after="not made",
+                    target=True,
+                )
+            )
+    errors: tuple[str, ...] = ()
+    resolution = after.client_resolution
+    if resolution is not None and resolution.invocations:
+        errors = tuple(f"{f.code}: {f.message}" for f in resolution.findings if f.severity == "error")
+    return FixedProof(tuple(proofs), client_errors=errors), now
+
+
+def fixed_invocations(before: Scenario, after: Scenario, targets: Sequence[int]) -> list[Invocation]:
+    """The invocations of the patched scenario that this fix is about: the failing ones (after any
+    client change) and any call the changed client settings add."""
+    target_labels = {before.invocations[i].label for i in targets}
+    known = {inv.label for inv in before.invocations}
+    out = []
+    for j, inv in enumerate(after.invocations):
+        same = j < len(before.invocations) and before.invocations[j].label == inv.label
+        if (same and j in targets) or (not same and (inv.label in target_labels or inv.label not in known)):
+            out.append(inv)
+    return out
 
 
 def validate_changes(changes: Sequence[PolicyChange], options: FixOptions) -> ValidationProof:
@@ -108,7 +157,13 @@ def prove(
     fixed, _ = prove_fixed(before, after, original, targets, catalog, options)
     network_changed = any("network-guard" in c.kind for c in changes)
     probes = build_probes(
-        before, after, targets, original, catalog, now=options.now, network_changed=network_changed
+        before,
+        after,
+        fixed_invocations(before, after, targets),
+        original,
+        catalog,
+        now=options.now,
+        network_changed=network_changed,
     )
     unchanged = compare(before, after, probes, rcp_services=options.rcp_services)
     return Proof(fixed=fixed, unchanged=unchanged, validation=validate_changes(changes, options))

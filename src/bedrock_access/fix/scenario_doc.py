@@ -121,12 +121,14 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
         change = changed[loc]
         path = files.policy(change.policy_name, change.document)
         _set_entry(raw, loc, {"name": change.policy_name, "file": path})
+    if alt.client_section is not None:
+        raw["client"] = copy.deepcopy(dict(alt.client_section))
     skipped = []
     invocations = raw.get("invocations")
     for cc in alt.client_changes:
         if isinstance(invocations, list) and cc.invocation < len(invocations):
             invocations[cc.invocation][cc.field] = cc.after
-        else:
+        elif alt.client_section is None or cc.field != "model":
             skipped.append(cc.label)
     description = str(raw.get("description") or "").strip()
     raw["description"] = f"{description} [patched by bedrock-access fix: {alt.name}]".strip()

@@ -19,7 +19,16 @@ from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.checks import AuthorizationCheck, base_context, expand
 from bedrock_access.bedrock.invocation import AuthMode, Invocation
 from bedrock_access.catalog.model import Catalog
-from bedrock_access.fix.client import AUTH_FALLBACKS, client_settings, model_candidates, scope_of
+from bedrock_access.errors import InputError
+from bedrock_access.fix.client import (
+    AUTH_FALLBACKS,
+    base_model,
+    claude_code_env_updates,
+    client_settings,
+    model_candidates,
+    scope_of,
+    successor_candidates,
+)
 from bedrock_access.fix.controltower import (
     CONTROL_ID,
     CONTROL_POLICY_NAME,
@@ -33,6 +42,7 @@ from bedrock_access.fix.documents import (
     SIZE_LIMITS,
     actions_cover,
     as_list,
+    deep,
     minified_size,
     new_document,
     sids,
@@ -163,11 +173,14 @@ class _Solver:
         self.options = options
         self.strategy = strategy
         self.original = original
-        self.targets = list(targets)
+        self.targets = list(targets)  # indices into the draft's invocations (they move with the client)
+        self.original_targets = list(targets)  # indices into the scenario's invocations
         self.draft = Draft(scenario)
         self.env = scenario.environment(now=options.now)
         self.reasons: dict[int, list[str]] = {}
         self.handled_ct: set[int] = set()
+        resolution = scenario.client_resolution
+        self.n_explicit = len(scenario.invocations) - (len(resolution.invocations) if resolution else 0)
         self.seen: set[tuple[_Key, tuple[tuple[int, str, str], ...]]] = set()
         self._auth: tuple[Scenario, Authorizer] | None = None
 
@@ -200,6 +213,70 @@ class _Solver:
             for i in self.targets:
                 if self.original[i].verdict == "denied":
                     self._pin_first(i)
+        self._loop()
+        for _ in range(2):
+            if not self._sync_client():
+                break
+            self._loop()
+        if self.options.client_lists_models:
+            self._discovery()
+        return self
+
+    def _sync_client(self) -> bool:
+        """Pins of calls a ``client:`` section makes go into its settings; the section is then read again,
+        so the proof sees exactly the calls the pinned client makes (it may add or drop some)."""
+        section = self.draft.client_section
+        resolution = self.draft.client_resolution
+        if section is None or resolution is None:
+            return False
+        current = resolution.invocations
+        mine = self.draft.invocations[self.n_explicit :]
+        changed = [inv for inv, cur in zip(mine, current, strict=False) if inv.model != cur.model]
+        if not changed:
+            return False
+        if section.get("kind") != "claude-code" or self.options.resolve_client is None:
+            self.draft.notes.append(
+                f"set the pinned models in the {section.get('kind')} settings yourself (client-settings.json); "
+                "the patched scenario keeps its client section as it was"
+            )
+            return False
+        env = dict(section.get("env") or {})
+        updates = claude_code_env_updates(env, changed)
+        if not updates:
+            return False
+        patched = deep(section)
+        patched["env"] = {**env, **updates}
+        try:
+            new = self.options.resolve_client(patched)
+        except InputError as exc:
+            self.draft.notes.append(f"the pinned client settings cannot be read back: {exc.render()}")
+            return False
+        old_labels = [inv.label for inv in self.draft.invocations]
+        invocations = [*self.draft.invocations[: self.n_explicit], *new.invocations]
+        self.draft.set_client(patched, new, invocations, updates)
+        # Indices of the client's calls may move: carry the per-invocation state over by label.
+        index = {inv.label: j for j, inv in enumerate(invocations)}
+
+        def moved(i: int) -> int | None:
+            return i if i < self.n_explicit else index.get(old_labels[i])
+
+        self.draft.unfixable = {m: r for i, r in self.draft.unfixable.items() if (m := moved(i)) is not None}
+        self.reasons = {m: r for i, r in self.reasons.items() if (m := moved(i)) is not None}
+        self.draft.pinned = {m for i in self.draft.pinned if (m := moved(i)) is not None}
+        target_labels = {self.scenario.invocations[i].label for i in self.original_targets}
+        known = {inv.label for inv in self.scenario.invocations}
+        self.targets = sorted(
+            {*(i for i in self.targets if i < self.n_explicit)}
+            | {
+                j
+                for j, inv in enumerate(invocations)
+                if j >= self.n_explicit and (inv.label in target_labels or inv.label not in known)
+            }
+        )
+        self.seen.clear()
+        return True
+
+    def _loop(self) -> None:
         for _ in range(MAX_ROUNDS):
             assessments = self._assess_all()
             failing = [
@@ -229,10 +306,6 @@ class _Solver:
             for i in self.targets:
                 if assessments[i].verdict != "allowed" and i not in self.draft.unfixable:
                     self.draft.unfixable[i] = "still failing after the maximum number of rounds"
-        client = self.scenario.client or {}
-        if self.options.client_lists_models or client.get("lists_models") is True:
-            self._discovery()
-        return self
 
     def _group(
         self, assessments: Sequence[InvocationAssessment], failing: Sequence[int]
@@ -302,7 +375,7 @@ class _Solver:
         signature = (key, tuple(sorted({(b.invocation, b.check.resource, b.check.region) for b in blockers})))
         if signature in self.seen:
             for b in blockers:
-                self._reason(b.invocation, f"{describe(b.entry)} still blocks {b.check.hop} after a change")
+                self._reason(b.invocation, f"{describe(b.entry)} still blocks it after a change")
             return False
         self.seen.add(signature)
         if key.kind == 0:
@@ -345,6 +418,20 @@ class _Solver:
                 return self._control_tower(loc, index, checks, invs, what)
             if self.strategy.region_mode == "approve":
                 return self._apply(loc, approve_regions(doc, index, checks), "region-approval", invs, what)
+            # Invocations with a hop no exemption can admit (the source Region itself is denied) must not
+            # keep the others from being fixed.
+            stuck = sorted({b.invocation for b in blockers if b.check.inference_profile_arn is None})
+            if stuck and len(stuck) < len(invs):
+                rest = [b for b in blockers if b.invocation not in stuck]
+                refusal = exempt_profiles(
+                    doc, index, _unique_checks([b for b in blockers if b.invocation in stuck]), account="*"
+                )
+                reason = refusal.reason if isinstance(refusal, Refusal) else "the source Region is denied"
+                pinned = self._pin_or_refuse(stuck, reason, what)
+                fixed = self._exempt(
+                    loc, index, _unique_checks(rest), sorted({b.invocation for b in rest}), what
+                )
+                return pinned or fixed
             return self._exempt(loc, index, checks, invs, what)
         if "NotResource" in stmt:
             result = extend_allow_list(
@@ -553,25 +640,34 @@ class _Solver:
                 self._reason(i, reason)
         return changed
 
-    def _candidates(self, i: int) -> list[tuple[str, InvocationAssessment]]:
+    def _candidates(self, i: int, *, successors: bool = True) -> list[tuple[str, InvocationAssessment]]:
+        """Valid ids for invocation ``i``: other ids of its model offered from its Region, or, when none
+        is, ids of the newest models of the same family (a Haiku for a Haiku)."""
         inv = self.draft.invocations[i]
+        apps = self.draft.build().application_profiles
         out = []
-        for model in model_candidates(inv, self.catalog, self.draft.build().application_profiles):
+        for model in model_candidates(inv, self.catalog, apps):
             a = self._assess(replace(inv, model=model))
             if a.verdict != "invalid":
                 out.append((model, a))
+        if not out and successors:
+            for model, _ in successor_candidates(inv, self.catalog, apps):
+                a = self._assess(replace(inv, model=model))
+                if a.verdict != "invalid":
+                    out.append((model, a))
         return out
 
     def _set_model(self, i: int, model: str, why: str) -> None:
         inv = self.draft.invocations[i]
-        self.draft.set_invocation(
-            i,
-            replace(inv, model=model),
-            "model",
-            inv.model,
-            model,
-            (f"{inv.label}: send {model} instead of {inv.model} from {inv.region}", why),
-        )
+        apps = self.draft.build().application_profiles
+        lines = [f"{inv.label}: send {model} instead of {inv.model} from {inv.region}", why]
+        old_base, new_base = base_model(inv.model, apps), base_model(model, apps)
+        if old_base != new_base:
+            lines.append(
+                f"no id of {old_base} is offered from {inv.region}: {new_base} is the newest model of the same "
+                "family offered there (a different model: make sure it is enabled in the account)"
+            )
+        self.draft.set_invocation(i, replace(inv, model=model), "model", inv.model, model, lines)
         self.draft.pinned.add(i)
 
     def _pin(self, i: int, why: str) -> bool:
@@ -624,31 +720,40 @@ class _Solver:
         self._set_model(i, choice, f"{problem}; {choice} is offered from {region} {status}")
 
     def _change_auth(self, i: int, what: str) -> bool:
+        """Another authentication the policies allow: one allowed as things stand, else the first whose
+        API-key step is not denied (the other layers are fixed in the next rounds)."""
         inv = self.draft.invocations[i]
+        options: list[tuple[AuthMode, InvocationAssessment]] = []
         for auth in AUTH_FALLBACKS.get(inv.auth, ()):
             typed: AuthMode = (
                 "sigv4"
                 if auth == "sigv4"
                 else ("bearer-short-term" if auth == "bearer-short-term" else "bearer-long-term")
             )
-            a = self._assess(replace(inv, auth=typed))
-            if a.verdict == "allowed":
-                how = (
-                    "use a short-term Bedrock API key (aws-bedrock-token-generator; valid up to 12 hours, "
-                    "with the generating identity's permissions) in AWS_BEARER_TOKEN_BEDROCK"
-                    if typed == "bearer-short-term"
-                    else "unset AWS_BEARER_TOKEN_BEDROCK and sign requests with SigV4 credentials"
-                )
-                kind = inv.auth.replace("bearer-", "")
-                self.draft.set_invocation(
-                    i,
-                    replace(inv, auth=typed),
-                    "auth",
-                    inv.auth,
-                    typed,
-                    (f"{what} denies {kind} API keys; {how}",),
-                )
-                return True
+            options.append((typed, self._assess(replace(inv, auth=typed))))
+        usable = [o for o in options if o[1].verdict == "allowed"] or [
+            o
+            for o in options
+            if o[1].verdict == "denied"
+            and all(out.allowed for out in o[1].outcomes if out.check.purpose == "bearer-token")
+        ]
+        for typed, _ in usable[:1]:
+            how = (
+                "use a short-term Bedrock API key (aws-bedrock-token-generator; valid up to 12 hours, "
+                "with the generating identity's permissions) in AWS_BEARER_TOKEN_BEDROCK"
+                if typed == "bearer-short-term"
+                else "unset AWS_BEARER_TOKEN_BEDROCK and sign requests with SigV4 credentials"
+            )
+            kind = inv.auth.replace("bearer-", "")
+            self.draft.set_invocation(
+                i,
+                replace(inv, auth=typed),
+                "auth",
+                inv.auth,
+                typed,
+                (f"{what} denies {kind} API keys; {how}",),
+            )
+            return True
         self._reason(i, f"{what}, and no other authentication is allowed either")
         return False
 
@@ -690,15 +795,20 @@ class _Solver:
         changes = self.draft.policy_changes()
         client_changes = self.draft.client_changes()
         after = self.draft.build()
-        proof = prove(self.scenario, after, self.original, self.targets, changes, self.catalog, self.options)
-        unfixed = {i: r for i, r in self.draft.unfixable.items()}
+        proof = prove(
+            self.scenario, after, self.original, self.original_targets, changes, self.catalog, self.options
+        )
+        labels = {i: inv.label for i, inv in enumerate(after.invocations)}
+        unfixed = {labels.get(i, str(i)): (i, r) for i, r in self.draft.unfixable.items()}
         for p in proof.fixed.invocations:
-            if p.target and p.verdict_after != "allowed" and p.index not in unfixed:
-                unfixed[p.index] = p.blocked_after or "still failing"
+            if not p.ok and p.label not in unfixed:
+                unfixed[p.label] = (p.index, p.blocked_after or "still failing")
         settings = None
         if client_changes:
             unset = any(c.field == "auth" and c.after == "sigv4" for c in client_changes)
             settings = client_settings(after.invocations, unset_api_key=unset)
+            if self.draft.env_updates:
+                settings["changed_env"] = dict(self.draft.env_updates)
         name = alternative_name(changes, [c.field for c in client_changes])
         notes = list(self.draft.notes)
         return Alternative(
@@ -712,9 +822,10 @@ class _Solver:
             proof=proof,
             notes=tuple(notes),
             unfixed=tuple(
-                Unfixable(i, self.scenario.invocations[i].label, r) for i, r in sorted(unfixed.items())
+                Unfixable(i, label, r) for label, (i, r) in sorted(unfixed.items(), key=lambda kv: kv[1][0])
             ),
             widens_by_design=self.strategy.region_mode == "approve",
+            client_section=self.draft.client_section if self.draft.env_updates else None,
         )
 
     def used(self, *kinds: str) -> bool:
@@ -757,9 +868,6 @@ def _signature(alt: Alternative) -> str:
         sort_keys=True,
         default=str,
     )
-
-
-_STATUS_RANK = {"proven": 0, "widens": 1, "incomplete": 2, "invalid": 3}
 
 
 def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> FixReport:
@@ -808,9 +916,22 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
             continue
         seen.add(sig)
         unique.append((order, alt))
-    complete = [(o, a) for o, a in unique if a.status in ("proven", "widens")]
-    kept = complete or unique[:1]
-    kept.sort(key=lambda oa: (_STATUS_RANK[oa[1].status] if not oa[1].widens_by_design else 1, oa[0]))
+
+    # Proven alternatives first; then ones that widen nothing but leave something failing; then ones
+    # that fix everything by widening; anything that fails validation last.
+    def rank(alt: Alternative) -> int:
+        proof = alt.proof
+        if alt.status == "proven":
+            return 0
+        if proof.unchanged.passed and proof.validation.passed:
+            return 1
+        if proof.fixed.passed and proof.validation.passed:
+            return 2
+        return 3
+
+    if any(rank(a) == 0 for _, a in unique):
+        unique = [(o, a) for o, a in unique if rank(a) in (0, 2)]
+    kept = sorted(unique, key=lambda oa: (rank(oa[1]), oa[0])) or unique[:1]
     names: set[str] = set()
     final: list[Alternative] = []
     for _, alt in kept:
@@ -822,20 +943,24 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         names.add(name)
         final.append(replace(alt, name=name))
 
-    fixed_by_any = {
-        p.index
+    # Fixed means fixed by an alternative that widens nothing and validates.
+    fixed_labels = {
+        p.label
         for alt in final
+        if alt.proof.unchanged.passed and alt.proof.validation.passed
         for p in alt.proof.fixed.invocations
-        if p.target and p.verdict_after == "allowed"
+        if p.target and p.verdict_after in ("allowed", "not made")
     }
-    reasons: dict[int, str] = {}
+    reasons: dict[str, str] = {}
     for alt in [*final, default_alt]:
         for u in alt.unfixed:
-            reasons.setdefault(u.index, u.reason)
+            reasons.setdefault(u.label, u.reason)
     unfixable = tuple(
-        Unfixable(i, scenario.invocations[i].label, reasons.get(i, "no fix found"))
+        Unfixable(
+            i, scenario.invocations[i].label, reasons.get(scenario.invocations[i].label, "no fix found")
+        )
         for i in targets
-        if i not in fixed_by_any
+        if scenario.invocations[i].label not in fixed_labels
     )
     return FixReport(**header, failing=failing, alternatives=tuple(final), unfixable=unfixable)  # type: ignore[arg-type]
 

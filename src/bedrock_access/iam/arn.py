@@ -66,8 +66,17 @@ class Substituted(Literal):
     substituted = True
 
 
-def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
-    """Compile a pattern given as atoms (literal text, stars, single-character wildcards)."""
+TypePrefixes = Callable[[str], frozenset[str]]
+
+
+def compile_arn_atoms(atoms: Sequence[Atom], type_prefixes: TypePrefixes | None = None) -> Matcher:
+    """Compile a pattern given as atoms (literal text, stars, single-character wildcards).
+
+    ``type_prefixes`` (service -> literal resource-type prefixes such as ``foundation-model/``) turns
+    on the rules AWS sets for the Resource element only: neither the partition nor the resource-type
+    part of the resource may hold a wildcard, so such a pattern names nothing. (ArnLike conditions do
+    use ``arn:*:``, for example in AWS Control Tower's own policies, so they get no such rule.)
+    """
     if len(atoms) == 1 and atoms[0] is STAR:
         return lambda s: True
     segments = _split_atoms(atoms)
@@ -80,16 +89,28 @@ def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
                 merged.append(Literal(":"))
             merged.extend(seg)
         segments = [*head, merged]
-    spilling_star = len(segments) == 3 and len(segments[2]) == 1 and segments[2][0] is STAR
-    if len(segments) >= 3 and not spilling_star and any(a is STAR or a is ANY_CHAR for a in segments[2]):
-        # AWS allows no wildcard in the service segment: such a pattern names nothing. (A trailing
-        # star that spills over from the service segment, ``arn:aws:*``, still matches everything.)
+    if len(segments) == 3 and len(segments[2]) == 1 and segments[2][0] is STAR:
+        # arn:aws:* : the trailing star runs on over every remaining field.
+        return _segmentwise(segments, spill=True)
+    if len(segments) >= 3 and any(a is STAR or a is ANY_CHAR for a in segments[2]):
+        # AWS allows no wildcard in the service segment: such a pattern names nothing.
         return lambda s: False
+    first = segments[0]
+    if (
+        3 <= len(segments) < 6
+        and len(first) == 1
+        and isinstance(first[0], Literal)
+        and first[0].text == "arn"
+    ):
+        # AWS reads missing trailing fields as "*": arn:aws:sqs is arn:aws:sqs:*:*:*.
+        padding: list[list[Atom]] = [[STAR] for _ in range(6 - len(segments))]
+        segments = [*segments, *padding]
     if len(segments) == 6:
-        return _segmentwise(segments)
+        if type_prefixes is not None and any(a is STAR or a is ANY_CHAR for a in segments[1]):
+            return lambda s: False
+        return _segmentwise(segments, type_prefixes=type_prefixes)
     last = segments[-1]
     if last and last[-1] is STAR:
-        # Trailing-star spill-over: the last pattern segment absorbs the rest of the ARN.
         return _segmentwise(segments, spill=True)
     # Not an ARN-shaped pattern: compare the whole string (for example a plain ``*`` or a typo).
     whole: list[Atom] = []
@@ -100,9 +121,28 @@ def compile_arn_atoms(atoms: Sequence[Atom]) -> Matcher:
     return compile_atoms(whole)
 
 
-def _segmentwise(segments: list[list[Atom]], *, spill: bool = False) -> Matcher:
+def _wildcard_in_type(resource: Sequence[Atom]) -> bool:
+    """Whether a wildcard comes before the first ``/`` or ``:`` of a resource segment."""
+    if len(resource) == 1 and resource[0] is STAR:
+        return False
+    for atom in resource:
+        if atom is STAR or atom is ANY_CHAR:
+            return True
+        if (
+            isinstance(atom, Literal)
+            and not isinstance(atom, Substituted)
+            and any(c in "/:" for c in atom.text)
+        ):
+            return False
+    return False
+
+
+def _segmentwise(
+    segments: list[list[Atom]], *, spill: bool = False, type_prefixes: TypePrefixes | None = None
+) -> Matcher:
     matchers = [compile_atoms(seg) for seg in segments]
     count = len(segments)
+    check_type = type_prefixes is not None and not spill and _wildcard_in_type(segments[5])
 
     def match(subject: str) -> bool:
         parts = subject.split(":", count - 1 if spill else 5)
@@ -110,7 +150,16 @@ def _segmentwise(segments: list[list[Atom]], *, spill: bool = False) -> Matcher:
             return False
         if not spill and parts[0] != "arn":
             return False
-        return all(matcher(part) for matcher, part in zip(matchers, parts, strict=True))
+        for matcher, part in zip(matchers, parts, strict=True):
+            if not matcher(part):
+                return False
+        if check_type:
+            assert type_prefixes is not None
+            resource = parts[5]
+            for i, ch in enumerate(resource):
+                if ch in "/:":
+                    return resource[: i + 1] not in type_prefixes(parts[2])
+        return True
 
     return match
 
@@ -122,6 +171,3 @@ def compile_arn_pattern(pattern: str) -> Matcher:
 
 def arn_match(pattern: str, subject: str) -> bool:
     return compile_arn_pattern(pattern)(subject)
-
-
-ArnMatcherFactory = Callable[[Sequence[Atom]], Matcher]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bedrock_access.iam.arn import compile_arn_atoms
+from bedrock_access.iam.arn import TypePrefixes, compile_arn_atoms
 from bedrock_access.iam.conditions import CompiledCondition, compile_clause
 from bedrock_access.iam.model import Policy, PrincipalSpec, Statement
 from bedrock_access.iam.principals import Caller, MatchKind, not_principal_exempts, principal_match
@@ -51,11 +51,15 @@ def _resource_template(pattern: str) -> Template:
 
 
 def _resource_test(
-    patterns: tuple[str, ...], variables_enabled: bool, *, negated: bool = False
+    patterns: tuple[str, ...],
+    variables_enabled: bool,
+    *,
+    negated: bool = False,
+    type_prefixes: TypePrefixes | None = None,
 ) -> ResourceTest:
     templates = [_resource_template(p) if variables_enabled else literal_template(p) for p in patterns]
     if not any(t.has_variables for t in templates):
-        matchers = [compile_arn_atoms(t.plain_atoms()) for t in templates]
+        matchers = [compile_arn_atoms(t.plain_atoms(), type_prefixes) for t in templates]
         memo: dict[str, bool] = {}
 
         def constant(resource: str, _ctx: Context) -> bool:
@@ -78,7 +82,7 @@ def _resource_test(
                     # every resource: AWS says such a variable may make the statement invalid.
                     return True
                 continue
-            if compile_arn_atoms(atoms)(resource):
+            if compile_arn_atoms(atoms, type_prefixes)(resource):
                 return True
         return False
 
@@ -103,19 +107,27 @@ class CompiledStatement:
         "statement",
     )
 
-    def __init__(self, policy: CompiledPolicy, statement: Statement, variables_enabled: bool) -> None:
+    def __init__(
+        self,
+        policy: CompiledPolicy,
+        statement: Statement,
+        variables_enabled: bool,
+        type_prefixes: TypePrefixes | None = None,
+    ) -> None:
         self.policy = policy
         self.statement = statement
         self.effect = statement.effect
         self._actions = [compile_action_pattern(a) for a in statement.actions or ()]
         self._not_actions = [compile_action_pattern(a) for a in statement.not_actions or ()]
         self._resources = (
-            _resource_test(statement.resources, variables_enabled)
+            _resource_test(statement.resources, variables_enabled, type_prefixes=type_prefixes)
             if statement.resources is not None
             else None
         )
         self._not_resources = (
-            _resource_test(statement.not_resources, variables_enabled, negated=True)
+            _resource_test(
+                statement.not_resources, variables_enabled, negated=True, type_prefixes=type_prefixes
+            )
             if statement.not_resources is not None
             else None
         )
@@ -180,11 +192,11 @@ class PolicyRef:
 class CompiledPolicy:
     __slots__ = ("_by_action", "policy", "ref", "statements")
 
-    def __init__(self, policy: Policy, ref: PolicyRef) -> None:
+    def __init__(self, policy: Policy, ref: PolicyRef, type_prefixes: TypePrefixes | None = None) -> None:
         self.policy = policy
         self.ref = ref
         self.statements = tuple(
-            CompiledStatement(self, s, policy.variables_enabled) for s in policy.statements
+            CompiledStatement(self, s, policy.variables_enabled, type_prefixes) for s in policy.statements
         )
         self._by_action: dict[str, tuple[CompiledStatement, ...]] = {}
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bedrock_access.iam.arn import parse_arn
+from bedrock_access.iam.arn import TypePrefixes, parse_arn
 from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
 from bedrock_access.iam.model import Policy
 from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
@@ -153,10 +153,19 @@ class Authorizer:
     """A compiled :class:`PolicySet` that decides requests.
 
     ``rcp_services`` are the service prefixes RCPs apply to (AWS's list of services that support RCPs);
-    with ``None`` RCPs are applied to every service.
+    with ``None`` RCPs are applied to every service. ``resource_types`` gives each service's literal
+    resource-type prefixes (``foundation-model/``...), which a Resource pattern may not wildcard; with
+    ``None`` that rule is not applied. :func:`bedrock_access.iam.service_data.resource_type_prefixes`
+    provides both from AWS's published data.
     """
 
-    def __init__(self, policies: PolicySet, *, rcp_services: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        policies: PolicySet,
+        *,
+        rcp_services: frozenset[str] | None = None,
+        resource_types: TypePrefixes | None = None,
+    ) -> None:
         self.policies = policies
         self.rcp_services = rcp_services
         self._has_boundary = policies.boundary is not None
@@ -191,7 +200,7 @@ class Authorizer:
             ordered.append((policies.session, PolicyRef("session", None, policies.session.name), _SESSION))
         self._compiled: list[CompiledPolicy] = []
         for policy, ref, slot in ordered:
-            compiled = CompiledPolicy(policy, ref)
+            compiled = CompiledPolicy(policy, ref, resource_types)
             for stmt in compiled.statements:
                 stmt.slot = slot
                 stmt.decisive = _statement_entry(stmt)

@@ -15,7 +15,7 @@ import orjson
 from bedrock_access.iam.engine import Authorizer, OrgLevel, PolicySet
 from bedrock_access.iam.model import Policy
 from bedrock_access.iam.parse import PolicyError, parse_policy
-from bedrock_access.iam.service_data import rcp_supported_services
+from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 from bedrock_access.iam.validate import validate_policy_set
 
 MAX_LINE_BYTES = 8_000_000
@@ -175,7 +175,9 @@ class BatchSimulator:
             try:
                 policies = policy_set_from_line(line)
                 cached = (
-                    Authorizer(policies, rcp_services=self._rcp_services),
+                    Authorizer(
+                        policies, rcp_services=self._rcp_services, resource_types=resource_type_prefixes
+                    ),
                     validate_policy_set(policies),
                 )
             except BadLine as exc:

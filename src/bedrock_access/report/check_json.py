@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bedrock_access.bedrock.assess import InvocationAssessment
-from bedrock_access.bedrock.redact import redact as redact_text
 from bedrock_access.checking import CheckRun
+from bedrock_access.redact import redact as redact_text
 
 SCHEMA_VERSION = 1
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bedrock_access.bedrock.assess import InvocationAssessment
-from bedrock_access.bedrock.redact import redact as redact_text
 from bedrock_access.checking import CheckRun
 from bedrock_access.iam.explain import describe
+from bedrock_access.redact import redact as redact_text
 
 _MARK = {"allowed": "ok", "denied": "DENIED", "invalid": "INVALID", "unknown": "?"}
 _DECISION = {"Allowed": "allow", "ImplicitlyDenied": "implicit deny", "ExplicitlyDenied": "explicit deny"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bedrock_access.bedrock.redact import redact as redact_text
 from bedrock_access.fix.model import (
     Alternative,
     ClientChange,
@@ -12,6 +11,7 @@ from bedrock_access.fix.model import (
     PolicyChange,
     Proof,
 )
+from bedrock_access.redact import redact as redact_text
 
 SCHEMA_VERSION = 1
 

@@ -7,8 +7,8 @@ import json
 import textwrap
 from collections.abc import Sequence
 
-from bedrock_access.bedrock.redact import redact as redact_text
 from bedrock_access.fix.model import Alternative, FixReport, PolicyChange, Proof
+from bedrock_access.redact import redact as redact_text
 
 _MARK = {"denied": "DENIED", "invalid": "INVALID", "allowed": "ok"}
 _STATUS = {
@@ -125,9 +125,13 @@ def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differe
         lines.extend(change_text(i, change))
     for cc in alt.client_changes:
         lines.append(f"  Client: {cc.label}: {cc.field} {cc.before} -> {cc.after}")
-        for line in cc.explanation[1:] if cc.field == "model" else cc.explanation:
+        for line in cc.explanation[1:] if cc.field == "model" and len(cc.explanation) > 1 else cc.explanation:
             lines.extend(_wrap(line, "    - "))
     if alt.client_settings is not None:
+        changed = alt.client_settings.get("changed_env")
+        if changed:
+            pins = ", ".join(f"{k}={v}" for k, v in changed.items())
+            lines.extend(_wrap(f"the scenario's client section gets: {pins}", "  "))
         lines.append("  Client settings (pin every role):")
         lines.extend(_indent(json.dumps(dict(alt.client_settings), indent=2), "    "))
     for note in alt.notes:
