@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bedrock_access.iam import OrgLevel, PolicySet, Request, parse_policy
-from bedrock_access.iam.service_data import aws_authorizer
 from bedrock_access.iam.model import Policy
+from bedrock_access.iam.service_data import aws_authorizer
 
 pytestmark = pytest.mark.differential
 
