@@ -1,6 +1,6 @@
 """Wall-clock time of whole commands, start-up included: the median of repeated runs.
 
-    python benchmarks/bench_cli.py [RUNS]
+python benchmarks/bench_cli.py [RUNS]
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def main() -> None:
     exe = [sys.executable, "-m", "bedrock_access"]
     example = largest_example()
     print(f"bedrock-access --help: {timed([*exe, '--help'], runs) * 1000:.0f} ms (median of {runs})")
-    print(f"bedrock-access check {example.relative_to(ROOT)}: {timed([*exe, 'check', str(example)], runs) * 1000:.0f} ms")
+    print(
+        f"bedrock-access check {example.relative_to(ROOT)}: {timed([*exe, 'check', str(example)], runs) * 1000:.0f} ms"
+    )
     print(
         f"bedrock-access check {example.relative_to(ROOT)} --format json: "
         f"{timed([*exe, 'check', str(example), '--format', 'json'], runs) * 1000:.0f} ms"

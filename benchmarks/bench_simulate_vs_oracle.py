@@ -46,7 +46,9 @@ def main() -> None:
     ours_n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     oracle_n = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     if not (ORACLE / "node_modules").exists() or shutil.which("node") is None:
-        sys.exit("the oracle is not installed in .cache/oracle (run `pytest -m differential` once) or node is missing")
+        sys.exit(
+            "the oracle is not installed in .cache/oracle (run `pytest -m differential` once) or node is missing"
+        )
     work = ROOT / "benchmarks" / "out"
     work.mkdir(parents=True, exist_ok=True)
     gen = SHARED / "bench-gen.mjs" if (SHARED / "bench-gen.mjs").exists() else ORACLE / "bench-gen.mjs"
@@ -62,8 +64,14 @@ def main() -> None:
             dst.write(line)
 
     oracle_s = run(["node", str(ORACLE / "oracle.mjs")], head, work / "oracle.out.jsonl")
-    ours_small_s = run([sys.executable, "-m", "bedrock_access", "simulate", "--jsonl", "-"], head, work / "ours-small.out.jsonl")
-    ours_s = run([sys.executable, "-m", "bedrock_access", "simulate", "--jsonl", "-"], lines, work / "ours.out.jsonl")
+    ours_small_s = run(
+        [sys.executable, "-m", "bedrock_access", "simulate", "--jsonl", "-"],
+        head,
+        work / "ours-small.out.jsonl",
+    )
+    ours_s = run(
+        [sys.executable, "-m", "bedrock_access", "simulate", "--jsonl", "-"], lines, work / "ours.out.jsonl"
+    )
 
     theirs = decisions(work / "oracle.out.jsonl")
     ours_small = decisions(work / "ours-small.out.jsonl")
@@ -71,7 +79,9 @@ def main() -> None:
     oracle_rate = oracle_n / oracle_s
     ours_rate = ours_n / ours_s
     print(f"oracle: {oracle_n} lines in {oracle_s:.2f} s = {oracle_rate:,.0f} decisions/s")
-    print(f"ours:   {oracle_n} lines in {ours_small_s:.2f} s = {oracle_n / ours_small_s:,.0f} decisions/s (same lines)")
+    print(
+        f"ours:   {oracle_n} lines in {ours_small_s:.2f} s = {oracle_n / ours_small_s:,.0f} decisions/s (same lines)"
+    )
     print(f"ours:   {ours_n} lines in {ours_s:.2f} s = {ours_rate:,.0f} decisions/s (start-up included)")
     print(f"agreement on the oracle's lines: {agree}/{len(theirs)}")
     print(f"speed-up: {ours_rate / oracle_rate:.0f}x")

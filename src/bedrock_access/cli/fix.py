@@ -84,7 +84,7 @@ def _options(args: argparse.Namespace) -> Any:
     from bedrock_access.errors import InputError
     from bedrock_access.fix.model import FixOptions
     from bedrock_access.iam.conditions.ip import parse_network
-    from bedrock_access.iam.service_data import rcp_supported_services
+    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 
     for cidr in args.allow_cidr:
         if parse_network(cidr) is None:
@@ -98,6 +98,7 @@ def _options(args: argparse.Namespace) -> Any:
         client_lists_models=bool(args.client_lists_models),
         now=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         rcp_services=rcp_supported_services(),
+        resource_types=resource_type_prefixes,
         validator=_validator(),
         resolve_client=_client_resolver(args.scenario),
     )

@@ -14,8 +14,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from bedrock_access.clients._common import scalar_text
 from bedrock_access.clients._parse import parse_json_text, parse_settings_text, parse_yaml_text
 from bedrock_access.clients._version import find_version, parse_version, v
+from bedrock_access.clients.claude_code import SCOPES as CLAUDE_SCOPES
 from bedrock_access.clients.interface import KINDS, ClientConfig, SettingsLayer, SourceText
 from bedrock_access.errors import InputError
 
@@ -25,7 +27,7 @@ AwsFiles = tuple[SourceText | None, SourceText | None]  # ~/.aws/config, ~/.aws/
 SECTION_KEYS = frozenset(
     {"kind", "env", "settings_files", "settings", "version", "aws_config", "aws_credentials"}
 )
-_CLAUDE_SCOPES = ("managed", "cli", "local", "project", "user")
+# The names of cline.SCOPES, in the order InputError messages list them.
 _CLINE_SCOPES = ("state", "secrets", "providers", "workspace", "config")
 _LOCAL_FROM_GIT_ROOT = v("2.1.211")
 _LITELLM_CONFIG_VARS = ("LITELLM_CONFIG", "LITELLM_CONFIG_PATH", "CONFIG_FILE_PATH")
@@ -319,16 +321,9 @@ def _env_section(raw: Any, source: str) -> Mapping[str, str]:
     env: dict[str, str] = {}
     for key, value in raw.items():
         name = str(key)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            env[name] = "true" if value else "false"
-        elif isinstance(value, str | int | float):
-            env[name] = str(value)
-        else:
-            raise InputError(
-                f"expected a string, got {type(value).__name__}", source=source, field=f"client.env.{name}"
-            )
+        text = scalar_text(value, source, f"client.env.{name}")
+        if text is not None:
+            env[name] = text
     return MappingProxyType(env)
 
 
@@ -354,7 +349,7 @@ def _default_scope(kind: str, name: str) -> str:
 
 
 def _check_scope(kind: str, scope: str, source: str, field: str) -> str:
-    allowed = _CLAUDE_SCOPES if kind == "claude-code" else _CLINE_SCOPES if kind == "cline" else ("config",)
+    allowed = CLAUDE_SCOPES if kind == "claude-code" else _CLINE_SCOPES if kind == "cline" else ("config",)
     if scope not in allowed:
         raise InputError(
             f"unknown scope {scope!r} for {kind} (expected one of {', '.join(allowed)})",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bedrock_access.clients.interface import ClientResolution
+from bedrock_access.iam.arn import TypePrefixes
 from bedrock_access.iam.model import Policy
 
 Layer = Literal["identity", "pb", "session", "scp", "vpce"]
@@ -77,7 +78,8 @@ class FixOptions:
     ``allow_cidrs``: address ranges an IP allow-list guard should admit (``--allow-cidr``);
     ``allow_vpces``: VPC endpoint ids it should admit (``--allow-vpce``);
     ``client_lists_models``: the client lists models and profiles (discovery actions are granted);
-    ``now``: the ISO 8601 time used for ``aws:CurrentTime``; ``rcp_services``: as for the authorizer;
+    ``now``: the ISO 8601 time used for ``aws:CurrentTime``; ``rcp_services`` and ``resource_types``: as
+    for the authorizer;
     ``validator``: the policy validator, when one is available; ``resolve_client``: re-reads a
     scenario's ``client:`` section (the I/O edge provides it), so that pinned models are proven through
     the client's own settings.
@@ -88,6 +90,7 @@ class FixOptions:
     client_lists_models: bool = False
     now: str | None = None
     rcp_services: frozenset[str] | None = None
+    resource_types: TypePrefixes | None = field(default=None, compare=False, hash=False)
     validator: Validator | None = field(default=None, compare=False, hash=False)
     resolve_client: ClientResolver | None = field(default=None, compare=False, hash=False)
 

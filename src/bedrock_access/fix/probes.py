@@ -35,6 +35,7 @@ from bedrock_access.fix.client import base_model, scope_of
 from bedrock_access.fix.documents import condition_entries, statements
 from bedrock_access.fix.model import ProbeDifference, UnchangedProof
 from bedrock_access.fix.network import covered
+from bedrock_access.iam.arn import TypePrefixes
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.parse import parse_policy
 from bedrock_access.iam.variables import ContextValue
@@ -329,6 +330,7 @@ def compare(
     probes: Sequence[Probe],
     *,
     rcp_services: frozenset[str] | None = None,
+    resource_types: TypePrefixes | None = None,
 ) -> UnchangedProof:
     principal = before.caller.principal
     views_before = views_of(before)
@@ -342,8 +344,12 @@ def compare(
     differences: list[ProbeDifference] = []
     evaluations = 0
     for name in names:
-        auth_before = Authorizer(views_before.get(name, neutral), rcp_services=rcp_services)
-        auth_after = Authorizer(views_after.get(name, neutral), rcp_services=rcp_services)
+        auth_before = Authorizer(
+            views_before.get(name, neutral), rcp_services=rcp_services, resource_types=resource_types
+        )
+        auth_after = Authorizer(
+            views_after.get(name, neutral), rcp_services=rcp_services, resource_types=resource_types
+        )
         for probe in probes:
             if probe.views is not None and name not in probe.views:
                 continue

@@ -54,7 +54,9 @@ def prove_fixed(
 ) -> tuple[FixedProof, list[InvocationAssessment]]:
     """Assess every invocation of the patched scenario. Invocations are matched to the original by
     position, or by label for those a changed ``client:`` section makes (it may add or drop some)."""
-    authorizer = Authorizer(after.policy_set(), rcp_services=options.rcp_services)
+    authorizer = Authorizer(
+        after.policy_set(), rcp_services=options.rcp_services, resource_types=options.resource_types
+    )
     env = after.environment(now=options.now)
     now = [assess(inv, env, catalog, authorizer) for inv in after.invocations]
     by_label: dict[str, int] = {}
@@ -165,5 +167,7 @@ def prove(
         now=options.now,
         network_changed=network_changed,
     )
-    unchanged = compare(before, after, probes, rcp_services=options.rcp_services)
+    unchanged = compare(
+        before, after, probes, rcp_services=options.rcp_services, resource_types=options.resource_types
+    )
     return Proof(fixed=fixed, unchanged=unchanged, validation=validate_changes(changes, options))

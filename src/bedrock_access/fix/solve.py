@@ -189,7 +189,14 @@ class _Solver:
     def _authorizer(self) -> Authorizer:
         built = self.draft.build()
         if self._auth is None or self._auth[0] is not built:
-            self._auth = (built, Authorizer(built.policy_set(), rcp_services=self.options.rcp_services))
+            self._auth = (
+                built,
+                Authorizer(
+                    built.policy_set(),
+                    rcp_services=self.options.rcp_services,
+                    resource_types=self.options.resource_types,
+                ),
+            )
         return self._auth[1]
 
     def _assess(self, invocation: Invocation) -> InvocationAssessment:
@@ -873,7 +880,9 @@ def _signature(alt: Alternative) -> str:
 def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> FixReport:
     """Every alternative that makes the scenario's failing invocations work, each with its proof."""
     env = scenario.environment(now=options.now)
-    authorizer = Authorizer(scenario.policy_set(), rcp_services=options.rcp_services)
+    authorizer = Authorizer(
+        scenario.policy_set(), rcp_services=options.rcp_services, resource_types=options.resource_types
+    )
     original = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
     targets = [i for i, a in enumerate(original) if a.verdict != "allowed"]
     failing = tuple(_failing(i, original[i]) for i in targets)
