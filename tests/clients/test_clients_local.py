@@ -280,3 +280,14 @@ def test_default_scopes_from_file_names() -> None:
         "s.yaml",
     )
     assert [layer.scope for layer in claude.settings] == ["managed", "local", "user"]
+
+
+def test_roo_code_settings_file_named_like_cline_state_is_accepted(tmp_path):
+    # A Roo Code settings_files entry named globalState.json used to get Cline's "state" scope and be
+    # refused; Roo Code reads every layer alike.
+    (tmp_path / "globalState.json").write_text('{"apiProvider": "bedrock", "awsRegion": "eu-west-1"}')
+    config = load_client_section(
+        {"kind": "roo-code", "settings_files": ["globalState.json"]}, tmp_path, "scenario.yaml"
+    )
+    assert [layer.scope for layer in config.settings] == ["config"]
+    assert config.settings[0].data["awsRegion"] == "eu-west-1"

@@ -102,9 +102,14 @@ def _run_batch(path: str) -> int:
             raise InputError(f"cannot read: {exc.strerror}", source=path) from None
     out = sys.stdout.buffer
     try:
-        for encoded in simulator.run(stream):
-            out.write(encoded)
-            out.write(b"\n")
+        # Read and write in large blocks: per-line system calls would cost more than deciding.
+        while True:
+            block = stream.readlines(1 << 20)
+            if not block:
+                break
+            decided = list(simulator.run(block))
+            if decided:
+                out.write(b"\n".join(decided) + b"\n")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

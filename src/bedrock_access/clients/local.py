@@ -335,7 +335,7 @@ def _default_scope(kind: str, name: str) -> str:
         if lower.endswith("settings.local.json"):
             return "local"
         return "user"
-    if kind in ("cline", "roo-code"):
+    if kind == "cline":  # Roo Code reads every layer alike ("config"), whatever the file's name
         for stem, scope in (
             ("globalstate", "state"),
             ("secrets", "secrets"),
@@ -344,7 +344,7 @@ def _default_scope(kind: str, name: str) -> str:
         ):
             if lower.startswith(stem):
                 return scope
-        return "state" if kind == "cline" else "config"
+        return "state"
     return "config"
 
 
