@@ -15,7 +15,7 @@ The rules (docs/bedrock-model.md, from shared/domain/bedrock-authorization.md se
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bedrock_access.bedrock.findings import Finding
@@ -353,37 +353,10 @@ def expand(invocation: Invocation, env: Environment, catalog: Catalog) -> Expans
             )
 
     if invocation.operation == "CountTokens" and identifier.kind != "foundation-model":
-        b.checks = [
-            AuthorizationCheck(
-                c.purpose,
-                c.hop,
-                c.action,
-                c.resource,
-                c.requested_region,
-                c.inference_profile_arn,
-                c.region,
-                c.context,
-                (*c.notes, COUNT_TOKENS_NOTE),
-            )
-            for c in b.checks
-        ]
+        b.checks = [replace(c, notes=(*c.notes, COUNT_TOKENS_NOTE)) for c in b.checks]
     if env.network.source_ip or env.network.through_endpoint:
-        b.checks = [
-            AuthorizationCheck(
-                c.purpose,
-                c.hop,
-                c.action,
-                c.resource,
-                c.requested_region,
-                c.inference_profile_arn,
-                c.region,
-                c.context,
-                (*c.notes, NETWORK_HOP_NOTE, *((VPCE_HOP_NOTE,) if env.network.through_endpoint else ())),
-            )
-            if c.region != region
-            else c
-            for c in b.checks
-        ]
+        hop_notes = (NETWORK_HOP_NOTE, *((VPCE_HOP_NOTE,) if env.network.through_endpoint else ()))
+        b.checks = [replace(c, notes=(*c.notes, *hop_notes)) if c.region != region else c for c in b.checks]
     return Expansion(invocation, identifier, action, tuple(b.checks), tuple(b.findings), destinations)
 
 
