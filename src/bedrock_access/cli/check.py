@@ -112,7 +112,7 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
 
     from bedrock_access.bedrock.caller import CallerError, caller_from_arn
     from bedrock_access.checking import caller_from_hints, run
-    from bedrock_access.cli.simulate import _levels, _load_policy
+    from bedrock_access.cli.policy_args import level_args, load_policy_arg
     from bedrock_access.clients import resolve
     from bedrock_access.clients.local import read_local_machine, run_command
     from bedrock_access.iam.engine import PolicySet
@@ -157,11 +157,11 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
         policies = PolicySet(
             identity=(
                 *base.identity,
-                *(_load_policy(f, f"identity[{i}]") for i, f in enumerate(args.policies)),
+                *(load_policy_arg(f, f"identity[{i}]") for i, f in enumerate(args.policies)),
             ),
             boundary=base.boundary,
             session=base.session,
-            scp_levels=_levels(args.scp, "--scp") if args.scp else base.scp_levels,
+            scp_levels=level_args(args.scp, "--scp") if args.scp else base.scp_levels,
             vpc_endpoint=base.vpc_endpoint,
             management_account=base.management_account,
         )

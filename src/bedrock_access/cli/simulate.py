@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from bedrock_access.cli.policy_args import level_args, load_policy_arg
 from bedrock_access.errors import InputError
 
 DESCRIPTION = """\
@@ -117,40 +117,6 @@ def _run_batch(path: str) -> int:
     return 0
 
 
-def _load_policy(spec: str, name_hint: str) -> Any:
-    from bedrock_access.iam.parse import PolicyError, parse_policy
-
-    text = spec.strip()
-    if text.startswith("{"):
-        name, source = name_hint, "inline policy"
-    else:
-        path = Path(spec)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read policy: {exc.strerror}", source=spec) from None
-        except UnicodeDecodeError:
-            raise InputError("policy file is not UTF-8 text", source=spec) from None
-        name, source = path.stem, spec
-    try:
-        return parse_policy(text, name=name)
-    except PolicyError as exc:
-        raise InputError(exc.message, source=source, field=exc.path or None) from None
-
-
-def _levels(specs: list[str], flag: str) -> Any:
-    from bedrock_access.iam.engine import OrgLevel
-
-    levels = []
-    for spec in specs:
-        identifier, sep, files = spec.partition("=")
-        if not sep or not identifier:
-            raise InputError(f"expected LEVEL=POLICY[,POLICY], got {spec!r}", field=flag)
-        policies = tuple(_load_policy(f, f"{identifier}[{i}]") for i, f in enumerate(files.split(",")) if f)
-        levels.append(OrgLevel(identifier, policies))
-    return tuple(levels)
-
-
 def _context(pairs: list[str]) -> dict[str, str | tuple[str, ...]]:
     context: dict[str, str | tuple[str, ...]] = {}
     for pair in pairs:
@@ -175,13 +141,13 @@ def _run_single(args: argparse.Namespace) -> int:
     if not args.action:
         raise InputError("--action is required (or use --jsonl FILE)", field="--action")
     policies = PolicySet(
-        identity=tuple(_load_policy(spec, f"identity[{i}]") for i, spec in enumerate(args.identity)),
-        boundary=(_load_policy(args.boundary, "pb[0]"),) if args.boundary else None,
-        session=_load_policy(args.session_policy, "session") if args.session_policy else None,
-        resource=_load_policy(args.resource_policy, "resource") if args.resource_policy else None,
-        vpc_endpoint=tuple(_load_policy(s, f"vpce[{i}]") for i, s in enumerate(args.vpce_policy)) or None,
-        scp_levels=_levels(args.scp, "--scp") if args.scp else None,
-        rcp_levels=_levels(args.rcp, "--rcp") if args.rcp else None,
+        identity=tuple(load_policy_arg(spec, f"identity[{i}]") for i, spec in enumerate(args.identity)),
+        boundary=(load_policy_arg(args.boundary, "pb[0]"),) if args.boundary else None,
+        session=load_policy_arg(args.session_policy, "session") if args.session_policy else None,
+        resource=load_policy_arg(args.resource_policy, "resource") if args.resource_policy else None,
+        vpc_endpoint=tuple(load_policy_arg(s, f"vpce[{i}]") for i, s in enumerate(args.vpce_policy)) or None,
+        scp_levels=level_args(args.scp, "--scp") if args.scp else None,
+        rcp_levels=level_args(args.rcp, "--rcp") if args.rcp else None,
         management_account=args.management_account,
     )
     request = Request(

@@ -6,6 +6,7 @@ a test keeps the two in step.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -110,13 +111,9 @@ class _Doc:
                 raise self.fail(
                     f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file"
                 ) from None
-            import json
-
             return PolicyRef(parsed, json.loads(text), rel)
         document = spec["document"]
         if isinstance(document, str):
-            import json
-
             try:
                 document = json.loads(document)
             except ValueError as exc:
