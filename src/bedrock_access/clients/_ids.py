@@ -69,15 +69,6 @@ def parse_model(model: str) -> ModelRef:
     return ModelRef(text, "other", base=text)
 
 
-def with_prefix(prefix: str, base_id: str) -> str:
-    return f"{prefix}.{base_id}"
-
-
-def strip_prefix(model: str) -> str:
-    ref = parse_model(model)
-    return ref.base if ref.form == "profile" else model
-
-
 def allowed_prefixes(region: str) -> frozenset[str]:
     """Geographic profile prefixes callable from ``region`` (clients.md §11 check 1). ``global`` is not
     listed: its source Regions come from the catalogue."""
@@ -130,7 +121,3 @@ def endpoint_info(url: str) -> EndpointInfo:
         vpce=host.endswith(".vpce.amazonaws.com") or host.startswith("vpce-"),
         fips=bool(match and match.group(1)),
     )
-
-
-def regional_endpoint(region: str) -> str:
-    return f"https://bedrock-runtime.{region}.amazonaws.com"

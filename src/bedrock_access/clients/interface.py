@@ -33,13 +33,6 @@ KINDS: tuple[str, ...] = (
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """A read-only shallow copy (nested values are left as given)."""
-    if not mapping:
-        return _EMPTY
-    return MappingProxyType(dict(mapping))
-
-
 @dataclass(frozen=True, repr=False)
 class SourceText:
     """The text of one file, already read, with the name it is reported under (e.g. ``~/.aws/config``)."""

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_access.iam.compiled import compile_action_pattern
-from bedrock_access.iam.parse import PolicyError, parse_policy
 
 VERSION = "2012-10-17"
 _SID_CHARS = re.compile(r"[^A-Za-z0-9]")
@@ -136,43 +135,10 @@ def set_condition(stmt: Mapping[str, Any], operator: str, key: str, values: Sequ
     return out
 
 
-def drop_condition(stmt: Mapping[str, Any], operator: str, key: str) -> dict[str, Any]:
-    out = deep(stmt)
-    cond = dict(out.get("Condition") or {})
-    block = dict(cond.get(operator) or {})
-    block.pop(key, None)
-    if block:
-        cond[operator] = block
-    else:
-        cond.pop(operator, None)
-    if cond:
-        out["Condition"] = cond
-    else:
-        out.pop("Condition", None)
-    return out
-
-
-def find_condition(stmt: Mapping[str, Any], key: str, operators: Iterable[str]) -> ConditionEntry | None:
-    """The first entry for ``key`` (any case) whose base operator is one of ``operators`` (lowercase)."""
-    wanted = set(operators)
-    for entry in condition_entries(stmt):
-        if entry.key.lower() == key.lower() and entry.base_operator in wanted:
-            return entry
-    return None
-
-
 def actions_cover(patterns: Iterable[str], action: str) -> bool:
     """Whether any Action/NotAction pattern matches ``action`` (case-insensitive, as IAM does)."""
     lowered = action.lower()
     return any(compile_action_pattern(p)(lowered) for p in patterns)
-
-
-def parses(doc: Mapping[str, Any], name: str) -> bool:
-    try:
-        parse_policy(doc, name=name)
-    except PolicyError:
-        return False
-    return True
 
 
 def replace_key(stmt: Mapping[str, Any], old: str, new: str, value: Any) -> dict[str, Any]:

