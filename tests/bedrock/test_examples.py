@@ -499,7 +499,27 @@ def run_json(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, dict[
 
 
 # Examples whose calls come from a `client:` section are asserted with the client rules they exercise.
-CLIENT_EXAMPLES = {"s07-claude-code-eu-background-model.yaml": "tests/cli/test_check_clients.py"}
+CLIENT_EXAMPLES = {
+    "s07-claude-code-eu-background-model.yaml": "tests/cli/test_check_clients.py",
+    "client-anthropic-sdk-profile-region-ignored.yaml": "tests/cli/test_client_examples.py",
+    "client-boto3-aws-region-ignored.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-aws-config-region-ignored.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-bare-model-id.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-global-default-region-deny.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-short-term-key-other-region.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-small-fast-region-outside-eu.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-subagent-geo-bug.yaml": "tests/cli/test_client_examples.py",
+    "client-claude-code-vpc-endpoint-ip-allow-list.yaml": "tests/cli/test_client_examples.py",
+    "client-cline-custom-arn-other-region.yaml": "tests/cli/test_client_examples.py",
+    "client-cline-global-toggle-eu-scp.yaml": "tests/cli/test_client_examples.py",
+    "client-cline-govcloud-us-prefix.yaml": "tests/cli/test_client_examples.py",
+    "client-continue-embed-region-defaulted.yaml": "tests/cli/test_client_examples.py",
+    "client-litellm-app-profile-needs-converse.yaml": "tests/cli/test_client_examples.py",
+    "client-litellm-prefix-unknown-provider.yaml": "tests/cli/test_client_examples.py",
+    "client-litellm-region-name-overrides-prefix.yaml": "tests/cli/test_client_examples.py",
+    "client-roo-code-custom-arn-moves-region.yaml": "tests/cli/test_client_examples.py",
+    "client-roo-code-seoul-jp-prefix.yaml": "tests/cli/test_client_examples.py",
+}
 
 
 def test_every_example_has_an_expectation() -> None:
