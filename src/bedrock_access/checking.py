@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.checks import CallerIdentity, Environment, Network
+from bedrock_access.bedrock.errors import PredictedError
 from bedrock_access.bedrock.findings import Finding
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
@@ -45,19 +46,74 @@ def _client_finding(f: ConfigFinding) -> Finding:
     return Finding(f.code, f.severity, message, hint)
 
 
+# Client findings that decide the call's fate outside IAM. AWS rejects the credentials (HTTP 403)...
+_REJECTED_CREDENTIALS = frozenset(
+    {
+        "BEARER_REGION_MISMATCH",
+        "BEARER_TOKEN_MISSING",
+        "ENDPOINT_REGION_MISMATCH",
+        "CC_AUTH_HEADER_BREAKS_SIGV4",
+        "CC_BEARER_AUTH_HEADER_MISSING",
+        "CC_BEARER_EMPTY_STRING",
+        "CC_SKIP_AUTH_WITHOUT_GATEWAY",
+        "CONTINUE_TEMP_KEYS_NO_TOKEN",
+    }
+)
+# ...or the client fails before any request is sent.
+_CLIENT_FAILS_FIRST = frozenset(
+    {
+        "NO_REGION",
+        "AWS_PROFILE_NOT_FOUND",
+        "CONTINUE_UNDEFINED_ENDPOINT",
+        "ANTHROPIC_SDK_BEARER_WITH_AWS_ARGS",
+    }
+)
+
+
+def _client_verdict(a: InvocationAssessment, found: Sequence[ConfigFinding]) -> InvocationAssessment:
+    """A call IAM would allow still fails when its client sends unusable credentials or none at all."""
+    if a.verdict not in ("allowed", "unknown"):
+        return a
+    for f in found:
+        if f.severity != "error":
+            continue
+        if f.code in _REJECTED_CREDENTIALS:
+            message = (
+                "AWS rejects the request's credentials before any policy is evaluated "
+                f"(exact wording not documented): {f.message}"
+            )
+            return replace(a, verdict="denied", predicted_error=PredictedError(None, 403, message))
+        if f.code in _CLIENT_FAILS_FIRST:
+            message = f"The client fails before sending the request: {f.message}"
+            return replace(
+                a,
+                verdict="invalid",
+                predicted_error=PredictedError(None, None, message, connection_error=True),
+            )
+    return a
+
+
 def attach_client_findings(
     assessments: Sequence[InvocationAssessment], clients: Sequence[ClientResolution]
 ) -> tuple[InvocationAssessment, ...]:
-    """Each client finding that names invocations joins those invocations' findings."""
-    by_label: dict[str, list[Finding]] = {}
+    """Each client finding that names invocations joins those invocations' findings, and decides their
+    verdict when it means the call fails outside IAM."""
+    by_label: dict[str, list[ConfigFinding]] = {}
     for client in clients:
         for f in client.findings:
-            for label in f.invocations:
-                by_label.setdefault(label, []).append(_client_finding(f))
+            # A finding naming no call is about the whole client; one that decides a fate reaches all calls.
+            deciding = f.code in _REJECTED_CREDENTIALS or f.code in _CLIENT_FAILS_FIRST
+            labels = f.invocations or (tuple(i.label for i in client.invocations) if deciding else ())
+            for label in labels:
+                by_label.setdefault(label, []).append(f)
     out = []
     for a in assessments:
-        extra = by_label.get(a.invocation.label)
-        out.append(replace(a, findings=(*a.findings, *extra)) if extra else a)
+        found = by_label.get(a.invocation.label)
+        if not found:
+            out.append(a)
+            continue
+        extended = replace(a, findings=(*a.findings, *(_client_finding(f) for f in found)))
+        out.append(_client_verdict(extended, found))
     return tuple(out)
 
 

@@ -847,12 +847,6 @@ client:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: client error findings that predict a 403 (BEARER_REGION_MISMATCH, ENDPOINT_REGION_MISMATCH, "
-    "CC_SKIP_AUTH_WITHOUT_GATEWAY) are attached to the invocation but leave its verdict 'allowed' with no "
-    "predicted error; the overall verdict reads 'allowed' while check exits 1",
-)
 @pytest.mark.parametrize(
     ("source", "code", "roles"),
     [
@@ -870,7 +864,7 @@ client:
         "claude-code-skip-auth-no-gateway",
     ],
 )
-def test_bug_client_403_findings_do_not_change_the_verdict(
+def test_client_403_findings_decide_the_verdict(
     source: str, code: str, roles: set[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # §0: a short-term key works only in its Region; §9 #4: SigV4 scoped to another Region than the endpoint's;
@@ -888,13 +882,7 @@ def test_bug_client_403_findings_do_not_change_the_verdict(
             assert inv["predicted_error"] is not None and inv["predicted_error"]["http_status"] == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with network.source_ip and a client whose endpoint is a VPC endpoint (VPC_ENDPOINT: "
-    "'aws:SourceIp is absent'), the checks are still evaluated with aws:SourceIp set, so an IP allow-list "
-    "lets the call through",
-)
-def test_bug_vpc_endpoint_client_still_evaluated_with_source_ip(
+def test_vpc_endpoint_client_is_evaluated_without_source_ip(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = (EXAMPLES / "client-claude-code-vpc-endpoint-ip-allow-list.yaml").read_text(encoding="utf-8")

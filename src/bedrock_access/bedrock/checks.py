@@ -14,6 +14,7 @@ The rules (docs/bedrock-model.md, from shared/domain/bedrock-authorization.md se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -54,6 +55,15 @@ APP_PROFILE_NOTE = (
     "model or profile's checks, with bedrock:InferenceProfileArn set to the application profile ARN"
 )
 COUNT_TOKENS_NOTE = "AWS lists CountTokens on foundation-model resources only; the profile hops are modelled as for InvokeModel"
+
+
+_VPCE_ID = re.compile(r"\b(vpce-[0-9a-f]{8,17})\b")
+
+
+def vpc_endpoint_of(endpoint: str) -> str | None:
+    """The VPC endpoint id in an endpoint URL (``https://vpce-0abc...bedrock-runtime...vpce.amazonaws.com``)."""
+    match = _VPCE_ID.search(endpoint[:2048])
+    return match.group(1) if match else None
 
 
 def action_for(operation: str) -> str:
@@ -255,7 +265,24 @@ class _Builder:
 def expand(invocation: Invocation, env: Environment, catalog: Catalog) -> Expansion:
     """The ordered checks for one invocation, and what else the caller will meet."""
     action = action_for(invocation.operation)
+    endpoint_vpce = vpc_endpoint_of(invocation.endpoint) if invocation.endpoint else None
+    if endpoint_vpce is not None and env.network.vpc_endpoint != endpoint_vpce:
+        # The client sends this call through an interface endpoint: AWS then leaves aws:SourceIp out
+        # and sets the VPC keys, whatever the scenario says of the caller's public address.
+        env = replace(
+            env, network=Network(vpc_endpoint=endpoint_vpce, vpc_source_ip=env.network.vpc_source_ip)
+        )
     b = _Builder(invocation, env, catalog, action)
+    if endpoint_vpce is not None:
+        b.findings.append(
+            Finding(
+                "through-vpc-endpoint",
+                "info",
+                f"the client calls through VPC endpoint {endpoint_vpce}: the request carries aws:SourceVpce, "
+                "not aws:SourceIp",
+                None,
+            )
+        )
     region = invocation.region
     destinations: tuple[str, ...] = ()
 
