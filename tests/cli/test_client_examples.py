@@ -15,7 +15,7 @@ decided from clients.md and the AWS rules first, then compared with ``bedrock-ac
 - a short-term API key works only in the Region it was generated in (§0), and calls through a VPC endpoint carry
   no aws:SourceIp (S19).
 
-Known src bugs are pinned down by the strict xfail tests at the end of this file.
+The end of this file pins the behaviours that were src bugs when these examples were written.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class Call:
     model: str
     region: str
     operation: str
-    verdict: str | None  # None: decided in an xfail test below (a src bug)
+    verdict: str | None  # None: decided in a dedicated test below
     codes: frozenset[str] = frozenset()  # finding codes that must be on this invocation
     absent: frozenset[str] = frozenset()  # finding codes that must not be on it
     deny: Deny | None = None  # for 403s
@@ -809,7 +809,7 @@ def test_short_term_key_is_described_not_shown(capsys: pytest.CaptureFixture[str
 
 
 # --------------------------------------------------------------------------------------------------
-# Known src bugs (strict xfail: they start passing when the bug is fixed)
+# Behaviours that were src bugs when the examples were written (each fixed; the test keeps them fixed)
 
 
 def _scenario(tmp_path: Path, body: str) -> Path:
@@ -907,13 +907,7 @@ def run_fix(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, dict[s
     return code, json.loads(out.out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: fix's client-model alternative for a non-Claude-Code client keeps the client section as it "
-    "was, so its stale error findings fail the 'fixed' proof: 'fixed: NO: 1 of 1 failing invocations now "
-    "allowed; 0 regressions' with no reason in text or JSON",
-)
-def test_bug_fix_client_model_proof_fails_without_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_client_model_proof_passes_or_names_the_client_errors(capsys: pytest.CaptureFixture[str]) -> None:
     _, report = run_fix(capsys, EXAMPLES / "client-boto3-aws-region-ignored.yaml")
     alt = next(a for a in report["alternatives"] if a["name"] == "client-model")
     fixed = alt["proof"]["fixed"]
@@ -921,37 +915,21 @@ def test_bug_fix_client_model_proof_fails_without_a_reason(capsys: pytest.Captur
     assert fixed["passed"] or fixed.get("client_errors"), fixed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: fix's client settings for a boto3 (or any non-Claude-Code) client include a 'claude_code' "
-    "env block (CLAUDE_CODE_USE_BEDROCK, ANTHROPIC_MODEL) because the role is named 'main'",
-)
-def test_bug_fix_suggests_claude_code_env_for_boto3(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_client_settings_use_the_clients_own_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
     _, report = run_fix(capsys, EXAMPLES / "client-boto3-aws-region-ignored.yaml")
     alt = next(a for a in report["alternatives"] if a["name"] == "client-model")
     assert alt["client_settings"]["pins"][0]["label"] == "boto3 main"
     assert "claude_code" not in alt["client_settings"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: fix's probe set has no global-profile calls, so approving 'unspecified' in the Region deny "
-    "(which admits every global.* call, of any model) is proven to 'widen nothing' while the alternative is "
-    "flagged as widening by design",
-)
-def test_bug_fix_approve_unspecified_shows_no_widening(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_approving_unspecified_shows_the_widening(capsys: pytest.CaptureFixture[str]) -> None:
     _, report = run_fix(capsys, EXAMPLES / "client-cline-global-toggle-eu-scp.yaml")
     alt = next(a for a in report["alternatives"] if a["name"] == "approve-regions")
     assert alt["widens_by_design"] is True
     assert alt["proof"]["unchanged"]["widened"], "a change that widens by design must show it in the proof"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: fix proves the client-model alternative for a Cline client ('PROVEN'), but the scenario it "
-    "writes with --out keeps the client section unchanged (global toggle still on), so check still denies it",
-)
-def test_bug_fix_written_client_model_scenario_still_fails(
+def test_fix_written_client_model_scenario_passes_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"

@@ -149,9 +149,17 @@ def claude_code_env_updates(env: Mapping[str, Any], changed: Sequence[Invocation
     return out
 
 
-def client_settings(invocations: Sequence[Invocation], *, unset_api_key: bool = False) -> dict[str, Any]:
-    """The settings that pin every role's model: Claude Code's ``env`` block when the roles are known,
-    and one pin per invocation for any other client."""
+def client_settings(
+    invocations: Sequence[Invocation],
+    *,
+    unset_api_key: bool = False,
+    kind: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The settings that pin every role's model: one pin per invocation; for calls a scenario's
+    ``client:`` section makes (``kind``), the settings changed in that client's own vocabulary
+    (``changes``: dotted paths of the section, None for a removed setting); Claude Code's ``env`` block
+    when the calls are Claude Code's, or explicit invocations with Claude Code roles."""
     pins = [
         {
             "label": inv.label,
@@ -163,8 +171,10 @@ def client_settings(invocations: Sequence[Invocation], *, unset_api_key: bool = 
         for inv in invocations
     ]
     out: dict[str, Any] = {"pins": pins}
+    if kind is not None and changes:
+        out["client"] = {"kind": kind, "set": dict(changes)}
     roles = [inv for inv in invocations if inv.role in ROLE_ENV]
-    if roles:
+    if roles and kind in (None, "claude-code"):
         env: dict[str, str] = {"CLAUDE_CODE_USE_BEDROCK": "1"}
         regions = sorted({inv.region for inv in roles})
         main = next((inv for inv in roles if inv.role == "main"), roles[0])

@@ -149,8 +149,10 @@ class Draft:
         resolution: ClientResolution,
         invocations: Sequence[Invocation],
         updates: Mapping[str, str],
+        *,
+        why: str = "",
     ) -> None:
-        """The client section with pinned settings, and the calls it now makes (``invocations`` is the
+        """The client section with changed settings, and the calls it now makes (``invocations`` is the
         whole list: the scenario's own invocations first)."""
         self.client_section = deep(section)
         self.client_resolution = resolution
@@ -163,34 +165,41 @@ class Draft:
             self.base.client_resolution.invocations if self.base.client_resolution else ()
         )
         kept = {k: c for k, c in self._client.items() if k[0] < explicit}
-        previous = {c.label: c for k, c in self._client.items() if k[0] >= explicit and k[1] == "model"}
+        previous = {(c.label, k[1]): c for k, c in self._client.items() if k[0] >= explicit}
         for inv in invocations[explicit:]:
             if inv.label not in base_by_label:
                 continue
             i, old = base_by_label[inv.label]
-            if old.model == inv.model:
-                continue
-            earlier = previous.get(inv.label)
-            var = next((k for k, v in updates.items() if v == inv.model), None)
-            explanation = (
-                earlier.explanation
-                if earlier is not None and earlier.after == inv.model
-                else (
-                    f"{inv.label}: sends {inv.model} instead of {old.model} once the settings are pinned"
-                    + (f" ({var})" if var else ""),
+            for fld, before, after in (("model", old.model, inv.model), ("region", old.region, inv.region)):
+                if before == after:
+                    continue
+                earlier = previous.get((inv.label, fld))
+                var = next((k for k, v in updates.items() if v == after), None)
+                if earlier is not None and earlier.after == after:
+                    explanation = earlier.explanation
+                else:
+                    text = f"{inv.label}: sends {after} instead of {before} once the settings are changed"
+                    if fld == "region":
+                        text = (
+                            f"{inv.label}: goes to {after} instead of {before} once the settings are changed"
+                        )
+                    explanation = (text + (f" ({var})" if var else "") + (f": {why}" if why else ""),)
+                kept[(i, fld)] = ClientChange(
+                    invocation=i,
+                    label=inv.label,
+                    role=inv.role,
+                    region=inv.region,
+                    field="model" if fld == "model" else "region",
+                    before=before,
+                    after=after,
+                    explanation=explanation,
                 )
-            )
-            kept[(i, "model")] = ClientChange(
-                invocation=i,
-                label=inv.label,
-                role=inv.role,
-                region=inv.region,
-                field="model",
-                before=old.model,
-                after=inv.model,
-                explanation=explanation,
-            )
         self._client = kept
+
+    def drop_client_changes(self, indices: Sequence[int]) -> None:
+        """Forget the client changes of these invocations (a pin that was undone)."""
+        self._client = {k: c for k, c in self._client.items() if k[0] not in indices}
+        self._built = None
 
     def set_invocation(
         self, index: int, new: Invocation, field: str, before: str, after: str, explanation: Sequence[str]

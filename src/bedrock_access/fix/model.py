@@ -137,13 +137,14 @@ class PolicyChange:
 
 @dataclass(frozen=True, slots=True)
 class ClientChange:
-    """A value the client should send instead (``field`` is ``model`` or ``auth``)."""
+    """A value the client should send instead (``field`` is ``model``, ``auth`` or ``region``, the Region
+    the call goes to)."""
 
     invocation: int
     label: str
     role: str | None
     region: str
-    field: Literal["model", "auth"]
+    field: Literal["model", "auth", "region"]
     before: str
     after: str
     explanation: tuple[str, ...]

@@ -129,8 +129,9 @@ class _Builder:
     """Adds each probe once per network context (the caller's, or the outside ones when the fix admits
     the caller's network on purpose)."""
 
-    def __init__(self, envs: Sequence[Environment], catalog: Catalog) -> None:
+    def __init__(self, envs: Sequence[Environment], catalog: Catalog, *, outside: bool = False) -> None:
         self.envs = list(envs)
+        self.outside = outside
         self.catalog = catalog
         self.account = envs[0].caller.account
         self.partition = envs[0].caller.partition
@@ -168,6 +169,10 @@ class _Builder:
         envs: Sequence[Environment] | None = None,
         views: frozenset[str] | None = None,
     ) -> None:
+        if envs is not None or self.outside:
+            # Issued from another network: not through the client's own VPC endpoint (its URL would put
+            # aws:SourceVpce back on the request).
+            inv = replace(inv, endpoint=None)
         for env in envs or self.envs:
             expansion = expand(inv, env, self.catalog)
             auth = f" ({inv.auth})" if inv.auth != "sigv4" else ""
@@ -201,12 +206,15 @@ def build_probes(
     *,
     now: str | None = None,
     network_changed: bool = False,
+    admits_unspecified: bool = False,
 ) -> tuple[Probe, ...]:
     """The probes for one alternative. With ``network_changed`` the fix admits the caller's network on
-    purpose, so every probe is issued from outside the allowed networks instead of from the caller's."""
+    purpose, so every probe is issued from outside the allowed networks instead of from the caller's.
+    With ``admits_unspecified`` a change could admit ``aws:RequestedRegion`` ``unspecified``: the
+    ``global-profile`` probes are added."""
     env = before.environment(now=now)
     outside_envs = _outside_envs(before, after, env)
-    b = _Builder(outside_envs if network_changed else [env], catalog)
+    b = _Builder(outside_envs if network_changed else [env], catalog, outside=network_changed)
     app_profiles = {**before.application_profiles, **after.application_profiles}
 
     regions = [r.region for r in catalog.regions_in_partition(env.caller.partition)]
@@ -242,6 +250,19 @@ def build_probes(
             b.invocation("outside-geography", replace(inv, model=profile.id, region=source, auth="sigv4"))
         scope = scope_of(inv.model, app_profiles)
         if scope is None:
+            # A model called directly: the same call from the Regions of other geographies.
+            home = catalog.region(inv.region)
+            offered = catalog.model(base)
+            for region in sorted(bedrock_regions):
+                info = catalog.region(region)
+                if (
+                    offered is not None
+                    and offered.on_demand_in(region) is True
+                    and info is not None
+                    and home is not None
+                    and info.geography != home.geography
+                ):
+                    b.invocation("outside-geography", replace(inv, region=region, auth="sigv4"))
             continue
         # Same geography, for the principal-side views: the profile from other sources, other models.
         own = next((p for p in catalog.profiles_for_model(base) if p.scope == scope), None)
@@ -261,6 +282,9 @@ def build_probes(
         for pid in other_models:
             b.invocation("same-geography", replace(inv, model=pid, auth="sigv4"), views=PRINCIPAL_VIEWS)
 
+    if admits_unspecified:
+        _global_probes(b, fixed, catalog, app_profiles, chosen_scopes)
+
     network_keys = ("aws:SourceIp", "aws:SourceVpce", "aws:VpcSourceIp", "aws:SourceVpc")
     if network_changed or _reads_key(before, network_keys) or _reads_key(after, network_keys):
         for inv in fixed:
@@ -278,6 +302,40 @@ def build_probes(
         for c in expand(inv, after.environment(now=now), catalog).checks
     }
     return tuple(p for p in b.probes if _request_key(p.action, p.resource, p.context) not in intended)
+
+
+def _global_probes(
+    b: _Builder,
+    fixed: Sequence[Invocation],
+    catalog: Catalog,
+    app_profiles: Mapping[str, str],
+    chosen_scopes: set[str],
+) -> None:
+    """Calls in ``unspecified``: through the global profile of each fixed model (when global was not
+    chosen) and of other models, and the Region-less model ARN with no profile at all.
+
+    The global profile of another model is compared in the principal-side views only (like
+    ``same-geography``: an SCP exemption for global profiles is scope-wide by design); the Region-less
+    model called without a profile is compared in every view, so approving ``unspecified`` in a Region
+    deny shows as widening.
+    """
+    models = sorted({m for m in (base_model(inv.model, app_profiles) for inv in fixed) if m})
+    globals_ = sorted(
+        (p for p in catalog.profiles.values() if p.is_global and p.source_regions), key=lambda p: p.id
+    )
+    own = [p for p in globals_ if p.model_id in models]
+    others = [p for p in globals_ if p.model_id not in models][:_MAX_OTHER_MODELS]
+    for inv in fixed[:1]:
+        for profile in [*own, *others]:
+            source = inv.region if inv.region in profile.source_regions else profile.source_regions[0]
+            views = None if profile in own and "global" not in chosen_scopes else PRINCIPAL_VIEWS
+            b.invocation(
+                "global-profile", replace(inv, model=profile.id, region=source, auth="sigv4"), views=views
+            )
+        for model in [*models, *(p.model_id for p in others)]:
+            arn = f"arn:{b.partition}:bedrock:::foundation-model/{model}"
+            for action in sorted({action_for(i.operation) for i in fixed}) or ["bedrock:InvokeModel"]:
+                b.request("global-profile", action, arn, UNSPECIFIED)
 
 
 def _request_key(action: str, resource: str, context: Mapping[str, ContextValue]) -> tuple[str, str, str]:

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.errors import InputError
 from bedrock_access.fix.documents import VALIDATOR_TYPES
 from bedrock_access.fix.model import (
     FixedProof,
@@ -103,11 +105,44 @@ def prove_fixed(
                     target=True,
                 )
             )
-    errors: tuple[str, ...] = ()
+    return FixedProof(tuple(proofs), client_errors=client_errors(before, after, options)), now
+
+
+def _call(inv: Invocation) -> tuple[str, str, str, str, str]:
+    return (inv.label, inv.model, inv.region, inv.operation, inv.auth)
+
+
+def client_errors(before: Scenario, after: Scenario, options: FixOptions) -> tuple[str, ...]:
+    """What keeps the patched scenario's ``client:`` section from being the one proven: its error
+    findings (a changed section is read back again, as written), and any call the proof assumed that
+    the section as written does not make."""
+    section = after.client
     resolution = after.client_resolution
-    if resolution is not None and resolution.invocations:
-        errors = tuple(f"{f.code}: {f.message}" for f in resolution.findings if f.severity == "error")
-    return FixedProof(tuple(proofs), client_errors=errors), now
+    if section is None or resolution is None:
+        return ()
+    explicit = len(after.invocations) - len(resolution.invocations)
+    if options.resolve_client is not None and section != before.client:
+        try:
+            resolution = options.resolve_client(section)
+        except InputError as exc:
+            return (f"the changed client section cannot be read back: {exc.render()}",)
+    out = [
+        f"{f.code}: {f.message}" + ("" if section != before.client else " (the client section is unchanged)")
+        for f in resolution.findings
+        if f.severity == "error" and resolution.invocations
+    ]
+    written = [_call(inv) for inv in resolution.invocations]
+    proven = [_call(inv) for inv in after.invocations[explicit:]]
+    for call in proven:
+        if call not in written:
+            out.append(
+                f"{call[0]}: the proof assumes {call[1]} from {call[2]} ({call[4]}), which the client section "
+                "as written does not send"
+            )
+    for call in written:
+        if call not in proven:
+            out.append(f"{call[0]}: the client section as written sends {call[1]} from {call[2]}, not proven")
+    return tuple(out)
 
 
 def fixed_invocations(before: Scenario, after: Scenario, targets: Sequence[int]) -> list[Invocation]:
@@ -158,6 +193,11 @@ def prove(
 ) -> Proof:
     fixed, _ = prove_fixed(before, after, original, targets, catalog, options)
     network_changed = any("network-guard" in c.kind for c in changes)
+    admits_unspecified = any(
+        k in ("region-exemption", "region-approval", "ct-govern-regions", "ct-ou-control", "ct-guard")
+        for c in changes
+        for k in c.kind.split("+")
+    ) or any("unspecified" in json.dumps(dict(c.document)) for c in changes)
     probes = build_probes(
         before,
         after,
@@ -166,6 +206,7 @@ def prove(
         catalog,
         now=options.now,
         network_changed=network_changed,
+        admits_unspecified=admits_unspecified,
     )
     unchanged = compare(
         before, after, probes, rcp_services=options.rcp_services, resource_types=options.resource_types

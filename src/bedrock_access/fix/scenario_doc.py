@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any
 
 from bedrock_access.fix.model import Alternative, Location
@@ -91,6 +92,33 @@ def _set_entry(raw: dict[str, Any], loc: Location, entry: dict[str, Any]) -> Non
             policies.append(entry)
 
 
+def _anchored(section: dict[str, Any], source: str) -> dict[str, Any]:
+    """The client section with the files it names (``aws_config``, ``aws_credentials``,
+    ``settings_files``) made absolute: the patched scenario is written elsewhere, and reads the same files."""
+    base = Path(source).absolute().parent
+
+    def fix(value: Any) -> Any:
+        if (
+            isinstance(value, str)
+            and value
+            and not value.startswith("~")
+            and not PurePath(value).is_absolute()
+        ):
+            return str(base / value)
+        return value
+
+    out = dict(section)
+    for key in ("aws_config", "aws_credentials"):
+        if key in out:
+            out[key] = fix(out[key])
+    files = out.get("settings_files")
+    if isinstance(files, list):
+        out["settings_files"] = [
+            {**item, "path": fix(item.get("path"))} if isinstance(item, dict) else fix(item) for item in files
+        ]
+    return out
+
+
 def _yaml(document: Mapping[str, Any], header: str) -> str:
     from ruamel.yaml import YAML
 
@@ -123,6 +151,8 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
         _set_entry(raw, loc, {"name": change.policy_name, "file": path})
     if alt.client_section is not None:
         raw["client"] = copy.deepcopy(dict(alt.client_section))
+    if isinstance(raw.get("client"), dict):
+        raw["client"] = _anchored(raw["client"], scenario.source)
     skipped = []
     invocations = raw.get("invocations")
     for cc in alt.client_changes:

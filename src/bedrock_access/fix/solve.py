@@ -19,6 +19,7 @@ from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.checks import AuthorizationCheck, base_context, expand
 from bedrock_access.bedrock.invocation import AuthMode, Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.errors import InputError
 from bedrock_access.fix.client import (
     AUTH_FALLBACKS,
@@ -29,6 +30,7 @@ from bedrock_access.fix.client import (
     scope_of,
     successor_candidates,
 )
+from bedrock_access.fix.client_edit import client_edits, section_changes
 from bedrock_access.fix.controltower import (
     CONTROL_ID,
     CONTROL_POLICY_NAME,
@@ -102,6 +104,7 @@ _SUMMARIES = {
     "endpoint policy's Region deny",
     "client-model": "pin each failing role to a model id offered from its source Region and allowed",
     "client-auth": "authenticate the way the organization allows",
+    "client-region": "send the failing calls to a Region the policies allow, set in the client's own settings",
 }
 
 
@@ -111,6 +114,7 @@ class Strategy:
     region_mode: Literal["exempt", "approve"] = "exempt"
     pin_first: bool = False
     vpce_variant: bool = False
+    move_first: bool = False  # move the client's failing calls to another Region first
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,16 +217,23 @@ class _Solver:
     # The loop -------------------------------------------------------------------------------------
 
     def run(self) -> _Solver:
+        if self.strategy.move_first:
+            self._move_clients(failing_only=True)
         for i in self.targets:
-            if self.original[i].verdict == "invalid":
+            if (
+                i < len(self.original)
+                and self.original[i].verdict == "invalid"
+                and self.original[i].invocation.label == self.draft.invocations[i].label
+                and self._assess(self.draft.invocations[i]).verdict == "invalid"
+            ):
                 self._fix_invalid(i)
         if self.strategy.pin_first:
             for i in self.targets:
                 if self.original[i].verdict == "denied":
                     self._pin_first(i)
         self._loop()
-        for _ in range(2):
-            if not self._sync_client():
+        for _ in range(3):
+            if not (self._sync_client() or self._move_clients()):
                 break
             self._loop()
         if self.options.client_lists_models:
@@ -230,37 +241,88 @@ class _Solver:
         return self
 
     def _sync_client(self) -> bool:
-        """Pins of calls a ``client:`` section makes go into its settings; the section is then read again,
-        so the proof sees exactly the calls the pinned client makes (it may add or drop some)."""
+        """Pins of calls a ``client:`` section makes go into its settings, in the client's own vocabulary;
+        the section is then read again, so the proof sees exactly the calls the changed client makes (it
+        may add or drop some). A pin no setting can express is undone, and the call reported."""
         section = self.draft.client_section
         resolution = self.draft.client_resolution
         if section is None or resolution is None:
             return False
         current = resolution.invocations
         mine = self.draft.invocations[self.n_explicit :]
-        changed = [inv for inv, cur in zip(mine, current, strict=False) if inv.model != cur.model]
+        changed = [
+            (self.n_explicit + k, inv)
+            for k, (inv, cur) in enumerate(zip(mine, current, strict=False))
+            if inv.model != cur.model or inv.auth != cur.auth
+        ]
         if not changed:
             return False
-        if section.get("kind") != "claude-code" or self.options.resolve_client is None:
-            self.draft.notes.append(
-                f"set the pinned models in the {section.get('kind')} settings yourself (client-settings.json); "
-                "the patched scenario keeps its client section as it was"
-            )
+        if self.options.resolve_client is None:
+            self._undo_pins(changed, "the client settings cannot be read back here (no client resolver)")
             return False
-        env = dict(section.get("env") or {})
-        updates = claude_code_env_updates(env, changed)
-        if not updates:
-            return False
+        if section.get("kind") == "claude-code" and all(
+            inv.auth == cur.auth for inv, cur in zip(mine, current, strict=False)
+        ):
+            env = dict(section.get("env") or {})
+            updates = claude_code_env_updates(env, [inv for _, inv in changed])
+            if updates:
+                patched = deep(section)
+                patched["env"] = {**env, **updates}
+                new = self._resolve(patched)
+                if new is not None:
+                    self._set_client(patched, new, updates)
+                    return True
         patched = deep(section)
-        patched["env"] = {**env, **updates}
-        try:
-            new = self.options.resolve_client(patched)
-        except InputError as exc:
-            self.draft.notes.append(f"the pinned client settings cannot be read back: {exc.render()}")
+        new = resolution
+        done: list[tuple[int, Invocation]] = []
+        # Each pin is set in turn: an edit may leave the errors of calls not yet pinned, never add one.
+        for i, inv in changed:
+            cur = current[i - self.n_explicit]
+            found = None
+            if inv.auth == cur.auth:
+                for edit in client_edits(patched, cur, model=inv.model):
+                    res = self._resolve(edit.section)
+                    if res is None or not set(_errors(res)) <= set(_errors(new)):
+                        continue
+                    got = next((c for c in res.invocations if c.label == inv.label), None)
+                    if got is not None and got.model == inv.model and got.region == inv.region:
+                        found = (edit.section, res)
+                        break
+            if found is None:
+                self._undo_pins(
+                    [(i, inv)],
+                    f"{inv.model} cannot be set for this call in the {section.get('kind')} settings",
+                )
+                continue
+            patched, new = found
+            done.append((i, inv))
+        if not done:
             return False
+        self._set_client(patched, new, {})
+        return True
+
+    def _undo_pins(self, changed: Sequence[tuple[int, Invocation]], reason: str) -> None:
+        resolution = self.draft.client_resolution
+        assert resolution is not None
+        for i, inv in changed:
+            self.draft.invocations[i] = resolution.invocations[i - self.n_explicit]
+            self.draft.unfixable[i] = f"{inv.label}: {reason}"
+        self.draft.drop_client_changes([i for i, _ in changed])
+
+    def _resolve(self, section: dict[str, Any]) -> ClientResolution | None:
+        assert self.options.resolve_client is not None
+        try:
+            return self.options.resolve_client(section)
+        except InputError as exc:
+            self.draft.notes.append(f"the changed client settings cannot be read back: {exc.render()}")
+            return None
+
+    def _set_client(
+        self, patched: dict[str, Any], new: ClientResolution, updates: dict[str, str], why: str = ""
+    ) -> None:
         old_labels = [inv.label for inv in self.draft.invocations]
         invocations = [*self.draft.invocations[: self.n_explicit], *new.invocations]
-        self.draft.set_client(patched, new, invocations, updates)
+        self.draft.set_client(patched, new, invocations, updates, why=why)
         # Indices of the client's calls may move: carry the per-invocation state over by label.
         index = {inv.label: j for j, inv in enumerate(invocations)}
 
@@ -281,7 +343,124 @@ class _Solver:
             }
         )
         self.seen.clear()
+
+    # Moving a client's calls ----------------------------------------------------------------------
+
+    def _score(self, invocations: Sequence[Invocation]) -> tuple[int, int, int]:
+        """(invalid targets, failing targets, regressions) of the client's calls under the current
+        policies: targets are the failing calls and any new call; a regression is a call allowed now
+        that would not be."""
+        target_labels = {self.scenario.invocations[i].label for i in self.original_targets}
+        known = {inv.label for inv in self.scenario.invocations}
+        allowed_now = {
+            inv.label
+            for inv in self.draft.invocations[self.n_explicit :]
+            if self._assess(inv).verdict == "allowed"
+        }
+        invalid = failing = regressions = 0
+        for inv in invocations:
+            verdict = self._assess(inv).verdict
+            if inv.label in target_labels or inv.label not in known:
+                invalid += verdict == "invalid"
+                failing += verdict != "allowed"
+            if inv.label in allowed_now and verdict != "allowed":
+                regressions += 1
+        return invalid, failing, regressions
+
+    def _move_regions(self, inv: Invocation) -> list[str]:
+        """Regions to try for a call, the user's own first: Regions named in the client section or in its
+        findings, the Regions of the client's other calls, then those its model id is offered from."""
+        section = self.draft.client_section or {}
+        resolution = self.draft.client_resolution
+        partition = self.catalog.partition_of(inv.region)
+        known = [r.region for r in self.catalog.regions_in_partition(partition or "aws")]
+        texts: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict):
+                for v in value.values():
+                    walk(v)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(v)
+            elif isinstance(value, str):
+                texts.append(value)
+
+        walk(section)
+        if resolution is not None:
+            texts.extend(f"{f.message} {f.hint}" for f in resolution.findings)
+        mentioned = [r for t in texts for r in re.findall(r"\b[a-z]{2}(?:-[a-z]+)+-\d\b", t) if r in known]
+        others = [c.region for c in self.draft.invocations[self.n_explicit :] if c.label != inv.label]
+        offered: list[str] = []
+        profile = self.catalog.profile(inv.model)
+        if profile is not None:
+            offered.extend(profile.source_regions)
+        elif inv.model.startswith("arn:"):
+            offered.append(inv.model.split(":")[3])
+        regions = [
+            r for r in dict.fromkeys([*mentioned, *others, *offered]) if r != inv.region and r in known
+        ]
+        return regions[:10]
+
+    def _move(self, i: int) -> bool:
+        """Change the client's settings so that call ``i`` goes to another Region (with an id of the same
+        model offered there), when that leaves fewer of the client's calls failing and none newly failing."""
+        section = self.draft.client_section
+        if section is None or self.options.resolve_client is None or i < self.n_explicit:
+            return False
+        inv = self.draft.invocations[i]
+        current = self.draft.client_resolution
+        cur = current.invocations[i - self.n_explicit] if current is not None else inv
+        best: tuple[tuple[int, int], Any, ClientResolution, str] | None = None
+        base = self._score(self.draft.invocations[self.n_explicit :])
+        for region in self._move_regions(cur):
+            moved = replace(cur, region=region)
+            apps = self.draft.build().application_profiles
+            models: list[str | None] = [None]
+            if self._assess(moved).verdict != "invalid":
+                models.append(cur.model)
+            models.extend(model_candidates(moved, self.catalog, apps)[:3])
+            for model in dict.fromkeys(models):
+                for edit in client_edits(section, cur, model=model, region=region):
+                    res = self._resolve(edit.section)
+                    if res is None or not set(_errors(res)) <= set(_errors(current) if current else ()):
+                        continue
+                    got = next((c for c in res.invocations if c.label == inv.label), None)
+                    if got is None or got.region == cur.region:
+                        continue
+                    invalid, failing, regressions = self._score(res.invocations)
+                    if regressions or (invalid, failing) >= base[:2]:
+                        continue
+                    if best is None or (invalid, failing) < best[0]:
+                        best = ((invalid, failing), edit, res, region)
+        if best is None:
+            return False
+        _, edit, res, region = best
+        why = f"set {edit.describe()} in the {section.get('kind')} settings"
+        self._set_client(edit.section, res, {}, why)
+        for j in range(self.n_explicit, len(self.draft.invocations)):
+            if self.draft.unfixable.pop(j, None) is not None:
+                self.reasons.pop(j, None)
         return True
+
+    def _move_clients(self, *, failing_only: bool = False) -> bool:
+        """Try moving each client call that is stuck (or, with ``failing_only``, every failing one)."""
+        if self.draft.client_section is None or self.options.resolve_client is None:
+            return False
+        moved = False
+        for _ in range(len(self.targets)):
+            assessments = self._assess_all()
+            stuck = [
+                i
+                for i in self.targets
+                if i >= self.n_explicit
+                and assessments[i].verdict != "allowed"
+                and (failing_only or i in self.draft.unfixable)
+            ]
+            if not stuck or not any(self._move(i) for i in stuck[:1]):
+                break
+            moved = True
+        return moved
 
     def _loop(self) -> None:
         for _ in range(MAX_ROUNDS):
@@ -811,9 +990,20 @@ class _Solver:
             if not p.ok and p.label not in unfixed:
                 unfixed[p.label] = (p.index, p.blocked_after or "still failing")
         settings = None
+        base_section = deep(self.scenario.client) if self.scenario.client is not None else None
+        section = self.draft.client_section
+        section_changed = section is not None and section != base_section
         if client_changes:
             unset = any(c.field == "auth" and c.after == "sigv4" for c in client_changes)
-            settings = client_settings(after.invocations, unset_api_key=unset)
+            kind = str(section.get("kind")) if section is not None else None
+            settings = client_settings(
+                after.invocations,
+                unset_api_key=unset,
+                kind=kind,
+                changes=section_changes(base_section, section)
+                if section is not None and section_changed
+                else None,
+            )
             if self.draft.env_updates:
                 settings["changed_env"] = dict(self.draft.env_updates)
         name = alternative_name(changes, [c.field for c in client_changes])
@@ -832,11 +1022,15 @@ class _Solver:
                 Unfixable(i, label, r) for label, (i, r) in sorted(unfixed.items(), key=lambda kv: kv[1][0])
             ),
             widens_by_design=self.strategy.region_mode == "approve",
-            client_section=self.draft.client_section if self.draft.env_updates else None,
+            client_section=section if section_changed else None,
         )
 
     def used(self, *kinds: str) -> bool:
         return any(k in kinds for k in self.draft.kinds())
+
+
+def _errors(resolution: ClientResolution) -> list[str]:
+    return [f"{f.code}: {f.message}" for f in resolution.findings if f.severity == "error"]
 
 
 def _app_profile_only(doc: dict[str, Any]) -> bool:
@@ -847,7 +1041,7 @@ def _app_profile_only(doc: dict[str, Any]) -> bool:
 def alternative_name(changes: Sequence[PolicyChange], client_fields: Sequence[str]) -> str:
     parts: list[str] = []
     for fld in client_fields:
-        parts.append("client-model" if fld == "model" else "client-auth")
+        parts.append({"model": "client-model", "region": "client-region"}.get(fld, "client-auth"))
     for change in changes:
         layer = _LAYER_WORD[change.location.layer]
         for kind in change.kind.split("+"):
@@ -914,6 +1108,11 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         and (default_alt.status != "proven" or len(pinned_alt.changes) < len(default_alt.changes))
     ):
         alternatives.append((3, pinned_alt))
+    if scenario.client is not None and options.resolve_client is not None:
+        # Move the client's failing calls to another Region first (its own settings), when that is proven.
+        move_alt = solve(Strategy("move", move_first=True)).alternative()
+        if any(c.field == "region" for c in move_alt.client_changes) and move_alt.status == "proven":
+            alternatives.append((4, move_alt))
 
     seen: set[str] = set()
     unique: list[tuple[int, Alternative]] = []

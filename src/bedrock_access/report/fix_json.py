@@ -61,6 +61,7 @@ def proof_json(proof: Proof) -> dict[str, Any]:
             "fixed": fixed.fixed_count,
             "targets": fixed.target_count,
             "regressions": [p.label for p in fixed.regressions],
+            "client_errors": list(fixed.client_errors),
             "invocations": [
                 {
                     "index": p.index,

@@ -71,6 +71,10 @@ def proof_text(proof: Proof, max_differences: int) -> list[str]:
         f"    fixed: {'yes' if fixed.passed else 'NO'}: {fixed.fixed_count} of {fixed.target_count} failing "
         f"invocations now allowed; {len(regressions)} regression{'s' if len(regressions) != 1 else ''}"
     )
+    if fixed.client_errors:
+        lines.append(f"      the client section reports {len(fixed.client_errors)} error finding(s):")
+        for text in fixed.client_errors:
+            lines.extend(_wrap(text, "        "))
     for p in fixed.invocations:
         if not p.target and p.verdict_before == p.verdict_after:
             continue
@@ -129,7 +133,13 @@ def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differe
             lines.extend(_wrap(line, "    - "))
     if alt.client_settings is not None:
         changed = alt.client_settings.get("changed_env")
-        if changed:
+        client = alt.client_settings.get("client")
+        if isinstance(client, dict) and client.get("set"):
+            sets = ", ".join(
+                f"{k}={json.dumps(v)}" if v is not None else f"remove {k}" for k, v in client["set"].items()
+            )
+            lines.extend(_wrap(f"the {client.get('kind')} settings change: {sets}", "  "))
+        elif changed:
             pins = ", ".join(f"{k}={v}" for k, v in changed.items())
             lines.extend(_wrap(f"the scenario's client section gets: {pins}", "  "))
         lines.append("  Client settings (pin every role):")
