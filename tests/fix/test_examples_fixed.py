@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from bedrock_access.bedrock.assess import assess
 from bedrock_access.catalog import load_catalog
+from bedrock_access.checking import run_scenario
 from bedrock_access.cli import main
 from bedrock_access.fix import Alternative, FixReport
 from bedrock_access.fix.documents import VALIDATOR_TYPES, as_list, statements
-from bedrock_access.iam.engine import Authorizer
 from bedrock_access.iam.parse import parse_policy
+from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 from bedrock_access.iam.validate import validate_policy
 from bedrock_access.scenario import load_scenario
 
@@ -31,17 +31,25 @@ UNFIXABLE: dict[str, str] = {
         "cn-north-1 has no Bedrock endpoint and the aws-cn partition has no Bedrock Region at all; "
         "credentials do not cross partitions, so no policy or client setting can make the call work"
     ),
+    "client-claude-code-short-term-key-other-region.yaml": (
+        "a short-term API key is bound to the Region it was generated in; AWS rejects it elsewhere before "
+        "any policy is evaluated, and fix does not yet change a client's authentication settings"
+    ),
 }
 
 INVOKE_ACTIONS = ("bedrock:invokemodel", "bedrock:invokemodelwithresponsestream", "bedrock:invokemodel*")
 
 
 def _verdict(path: Path) -> str:
-    scenario = load_scenario(path)
-    catalog = load_catalog()
-    authorizer = Authorizer(scenario.policy_set())
-    env = scenario.environment(now=NOW)
-    verdicts = {assess(inv, env, catalog, authorizer).verdict for inv in scenario.invocations}
+    """The verdict check gives (client findings included), with AWS's service facts."""
+    run = run_scenario(
+        load_scenario(path),
+        load_catalog(),
+        rcp_services=rcp_supported_services(),
+        resource_types=resource_type_prefixes,
+        now=NOW,
+    )
+    verdicts = {a.verdict for a in run.assessments}
     return "allowed" if verdicts == {"allowed"} else "failing"
 
 

@@ -19,6 +19,7 @@ from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.checks import AuthorizationCheck, base_context, expand
 from bedrock_access.bedrock.invocation import AuthMode, Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.checking import attach_client_findings
 from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.errors import InputError
 from bedrock_access.fix.client import (
@@ -1078,8 +1079,20 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         scenario.policy_set(), rcp_services=options.rcp_services, resource_types=options.resource_types
     )
     original = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
+    # Calls the client dooms outside IAM (rejected credentials, a client-side failure), exactly as check
+    # decides them. No policy change can help them; they are reported with the client finding as reason.
+    clients = (scenario.client_resolution,) if scenario.client_resolution is not None else ()
+    seen_by_check = attach_client_findings(original, clients)
+    client_doomed = {
+        i: _client_reason(seen_by_check[i])
+        for i, a in enumerate(original)
+        if a.verdict == "allowed" and seen_by_check[i].verdict != "allowed"
+    }
     targets = [i for i, a in enumerate(original) if a.verdict != "allowed"]
-    failing = tuple(_failing(i, original[i]) for i in targets)
+    failing = tuple(_failing(i, seen_by_check[i]) for i in sorted([*targets, *client_doomed]))
+    doomed = tuple(
+        Unfixable(i, scenario.invocations[i].label, reason) for i, reason in sorted(client_doomed.items())
+    )
     header = {
         "scenario": scenario.source,
         "principal": scenario.caller.principal,
@@ -1087,7 +1100,7 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         "invocation_count": len(scenario.invocations),
     }
     if not targets:
-        return FixReport(**header, failing=(), alternatives=(), unfixable=())  # type: ignore[arg-type]
+        return FixReport(**header, failing=failing, alternatives=(), unfixable=doomed)  # type: ignore[arg-type]
 
     def solve(strategy: Strategy) -> _Solver:
         return _Solver(scenario, catalog, options, strategy, original, targets).run()
@@ -1170,11 +1183,26 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         for i in targets
         if scenario.invocations[i].label not in fixed_labels
     )
-    return FixReport(**header, failing=failing, alternatives=tuple(final), unfixable=unfixable)  # type: ignore[arg-type]
+    return FixReport(**header, failing=failing, alternatives=tuple(final), unfixable=(*unfixable, *doomed))  # type: ignore[arg-type]
+
+
+def _client_reason(a: InvocationAssessment) -> str:
+    message = a.predicted_error.message if a.predicted_error is not None else "the client configuration fails"
+    return f"{message}; change the client's configuration (no policy change can help)"
 
 
 def _failing(i: int, a: InvocationAssessment) -> FailingInvocation:
     blocking = a.blocking
+    if blocking is None and a.predicted_error is not None:  # decided by the client, not by IAM
+        return FailingInvocation(
+            index=i,
+            label=a.invocation.label,
+            model=a.invocation.model,
+            region=a.invocation.region,
+            verdict=a.verdict,
+            blocked_at=None,
+            decided_by=(a.predicted_error.message,),
+        )
     if a.verdict == "invalid":
         decided = tuple(f.message for f in a.findings if f.invalidates)
         at = None
