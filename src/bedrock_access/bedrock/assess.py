@@ -21,6 +21,7 @@ from bedrock_access.bedrock.checks import (
 from bedrock_access.bedrock.errors import (
     PredictedError,
     access_denied_error,
+    credentials_rejected_error,
     invalid_model_identifier_error,
     no_endpoint_error,
     on_demand_not_supported_error,
@@ -113,17 +114,6 @@ def _access_denied(principal: str, outcome: CheckOutcome, operation: str) -> Pre
     )
 
 
-def credentials_rejected_error(*, operation: str | None = None) -> PredictedError:
-    """Credentials of another partition are unknown to the endpoint: authentication fails first."""
-    message = "The security token included in the request is invalid."
-    client_text = (
-        f"An error occurred (UnrecognizedClientException) when calling the {operation} operation: {message}"
-        if operation
-        else None
-    )
-    return PredictedError("UnrecognizedClientException", 403, message, client_text=client_text)
-
-
 def _validation_error(expansion: Expansion, findings: Sequence[Finding]) -> PredictedError | None:
     invocation = expansion.invocation
     codes = {f.code for f in findings if f.invalidates}
@@ -144,24 +134,9 @@ _NETWORK_KEYS = frozenset(
 )
 
 
-def _mentions_network_keys(authorizer: Authorizer) -> bool:
-    """Whether any condition in the policy set reads a network key (only then do hop notes matter)."""
-    policies = authorizer.policies
-    documents = [*policies.identity, *(policies.boundary or ()), *(policies.vpc_endpoint or ())]
-    if policies.session is not None:
-        documents.append(policies.session)
-    for level in policies.scp_levels or ():
-        documents.extend(level.policies)
-    return any(
-        clause.key.lower() in _NETWORK_KEYS
-        for policy in documents
-        for statement in policy.statements
-        for clause in statement.conditions
-    )
-
-
 def _without_irrelevant_notes(expansion: Expansion, authorizer: Authorizer) -> Expansion:
-    keep_network = _mentions_network_keys(authorizer)
+    # Only when some condition reads a network key does the undocumented hop context matter.
+    keep_network = not _NETWORK_KEYS.isdisjoint(authorizer.condition_keys)
     keep_vpce = authorizer.policies.vpc_endpoint is not None
     checks = tuple(
         replace(

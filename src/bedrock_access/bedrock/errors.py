@@ -229,6 +229,18 @@ def on_demand_not_supported_error(model_id: str, *, operation: str | None = None
     )
 
 
+def credentials_rejected_error(*, operation: str | None = None) -> PredictedError:
+    """UnrecognizedClientException (403): credentials of another partition are unknown to the endpoint,
+    so authentication fails before any policy is evaluated."""
+    message = "The security token included in the request is invalid."
+    return PredictedError(
+        "UnrecognizedClientException",
+        403,
+        message,
+        client_text=_botocore_text("UnrecognizedClientException", operation, message),
+    )
+
+
 def runtime_endpoint_host(region: str) -> str:
     """The bedrock-runtime host name of ``region`` (China Regions use ``amazonaws.com.cn``)."""
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"

@@ -205,6 +205,12 @@ class Authorizer:
                 stmt.slot = slot
                 stmt.decisive = _statement_entry(stmt)
             self._compiled.append(compiled)
+        self.condition_keys = frozenset(
+            condition.clause.key.lower()
+            for compiled_policy in self._compiled
+            for stmt in compiled_policy.statements
+            for condition in stmt.conditions
+        )  # every context key some condition reads, lowercased
         self._candidates: dict[str, tuple[CompiledStatement, ...]] = {}
         self._resource_accounts: dict[str, str | None] = {}
 
