@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.iam.arn import TypePrefixes
+from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.model import Policy
 
 Layer = Literal["identity", "pb", "session", "scp", "vpce"]
@@ -93,6 +94,10 @@ class FixOptions:
     resource_types: TypePrefixes | None = field(default=None, compare=False, hash=False)
     validator: Validator | None = field(default=None, compare=False, hash=False)
     resolve_client: ClientResolver | None = field(default=None, compare=False, hash=False)
+
+    def authorizer(self, policies: PolicySet) -> Authorizer:
+        """An authorizer with the AWS service facts these options carry (every decision fix makes)."""
+        return Authorizer(policies, rcp_services=self.rcp_services, resource_types=self.resource_types)
 
 
 @dataclass(frozen=True, slots=True)

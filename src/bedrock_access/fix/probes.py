@@ -24,7 +24,7 @@ layers replaced by "allow everything"), before and after. A fix must leave every
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bedrock_access.bedrock.assess import InvocationAssessment
@@ -35,7 +35,6 @@ from bedrock_access.fix.client import base_model, scope_of
 from bedrock_access.fix.documents import condition_entries, statements
 from bedrock_access.fix.model import ProbeDifference, UnchangedProof
 from bedrock_access.fix.network import covered
-from bedrock_access.iam.arn import TypePrefixes
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.parse import parse_policy
 from bedrock_access.iam.variables import ContextValue
@@ -387,8 +386,7 @@ def compare(
     after: Scenario,
     probes: Sequence[Probe],
     *,
-    rcp_services: frozenset[str] | None = None,
-    resource_types: TypePrefixes | None = None,
+    make_authorizer: Callable[[PolicySet], Authorizer] = Authorizer,
 ) -> UnchangedProof:
     principal = before.caller.principal
     views_before = views_of(before)
@@ -402,12 +400,8 @@ def compare(
     differences: list[ProbeDifference] = []
     evaluations = 0
     for name in names:
-        auth_before = Authorizer(
-            views_before.get(name, neutral), rcp_services=rcp_services, resource_types=resource_types
-        )
-        auth_after = Authorizer(
-            views_after.get(name, neutral), rcp_services=rcp_services, resource_types=resource_types
-        )
+        auth_before = make_authorizer(views_before.get(name, neutral))
+        auth_after = make_authorizer(views_after.get(name, neutral))
         for probe in probes:
             if probe.views is not None and name not in probe.views:
                 continue

@@ -27,7 +27,6 @@ from bedrock_access.fix.model import (
     ValidationProof,
 )
 from bedrock_access.fix.probes import build_probes, compare
-from bedrock_access.iam.engine import Authorizer
 from bedrock_access.iam.explain import describe
 from bedrock_access.iam.parse import PolicyError, parse_policy
 from bedrock_access.scenario.model import Scenario
@@ -56,9 +55,7 @@ def prove_fixed(
 ) -> tuple[FixedProof, list[InvocationAssessment]]:
     """Assess every invocation of the patched scenario. Invocations are matched to the original by
     position, or by label for those a changed ``client:`` section makes (it may add or drop some)."""
-    authorizer = Authorizer(
-        after.policy_set(), rcp_services=options.rcp_services, resource_types=options.resource_types
-    )
+    authorizer = options.authorizer(after.policy_set())
     env = after.environment(now=options.now)
     now = [assess(inv, env, catalog, authorizer) for inv in after.invocations]
     by_label: dict[str, int] = {}
@@ -208,7 +205,5 @@ def prove(
         network_changed=network_changed,
         admits_unspecified=admits_unspecified,
     )
-    unchanged = compare(
-        before, after, probes, rcp_services=options.rcp_services, resource_types=options.resource_types
-    )
+    unchanged = compare(before, after, probes, make_authorizer=options.authorizer)
     return Proof(fixed=fixed, unchanged=unchanged, validation=validate_changes(changes, options))

@@ -196,11 +196,7 @@ class _Solver:
         if self._auth is None or self._auth[0] is not built:
             self._auth = (
                 built,
-                Authorizer(
-                    built.policy_set(),
-                    rcp_services=self.options.rcp_services,
-                    resource_types=self.options.resource_types,
-                ),
+                self.options.authorizer(built.policy_set()),
             )
         return self._auth[1]
 
@@ -1075,9 +1071,7 @@ def _signature(alt: Alternative) -> str:
 def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> FixReport:
     """Every alternative that makes the scenario's failing invocations work, each with its proof."""
     env = scenario.environment(now=options.now)
-    authorizer = Authorizer(
-        scenario.policy_set(), rcp_services=options.rcp_services, resource_types=options.resource_types
-    )
+    authorizer = options.authorizer(scenario.policy_set())
     original = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
     # Calls the client dooms outside IAM (rejected credentials, a client-side failure), exactly as check
     # decides them. No policy change can help them; they are reported with the client finding as reason.
