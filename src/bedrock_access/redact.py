@@ -162,14 +162,58 @@ def find_secrets(text: str) -> tuple[SecretFinding, ...]:
 
 
 def contains_secret(text: str) -> bool:
-    return any(pattern.search(text) for _, pattern, _ in _PATTERNS)
+    return any(pattern.search(text) for _, pattern, _ in _PATTERNS) or redact(text) != text
 
 
 def redact(text: str) -> str:
-    """``text`` with every credential masked; the words around them are kept."""
+    """``text`` with every credential masked; the words around them are kept. URLs lose their user-info
+    (``https://user:password@host``) and secret query parameters (:func:`redact_url`)."""
     for _, pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
+    if "://" in text:
+        text = _URL_RE.sub(lambda m: redact_url(m.group(0)), text)
     return text
+
+
+# A URL in free text: a scheme, ``://`` and everything up to white space, a quote, a bracket that closes
+# markup or a backslash (a JSON escape must stay whole). Single character class: linear.
+_URL_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s\"'<>`\\]{1,8192}")
+# Query parameters whose value is a credential: SigV4 pre-signed URL parts and the usual token names.
+_SECRET_PARAM_RE = re.compile(
+    r"(?i)(signature|sig$|token|secret|password|passwd|pwd|credential|api[_-]?key|apikey|^key$|auth|session|"
+    r"^code$|access[_-]?key)"
+)
+_UNNAMED_TOKEN_MIN = 8
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user-info, and with the values of secret-named query parameters (and of unnamed
+    query tokens of :data:`_UNNAMED_TOKEN_MIN` characters or more) masked."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    cut = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if 0 <= found < cut:
+            cut = found
+    authority, tail = rest[:cut], rest[cut:]
+    if "@" in authority:
+        authority = MASK + "@" + authority.rpartition("@")[2]
+    path, qmark, query = tail.partition("?")
+    if qmark:
+        query, hashmark, fragment = query.partition("#")
+        params = []
+        for param in query.split("&"):
+            name, eq, value = param.partition("=")
+            if eq:
+                if value and (_SECRET_PARAM_RE.search(unquote(name)) or looks_like_secret(unquote(value))):
+                    value = MASK
+                params.append(f"{name}={value}")
+            else:
+                params.append(MASK if len(name) >= _UNNAMED_TOKEN_MIN else name)
+        tail = path + "?" + "&".join(params) + (hashmark + fragment if hashmark else "")
+    return f"{scheme}://{authority}{tail}"
 
 
 def is_secret_name(name: str) -> bool:

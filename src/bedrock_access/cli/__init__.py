@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from bedrock_access import __version__
 from bedrock_access.errors import InputError
@@ -22,12 +23,20 @@ EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (argparse prints the usage block first); subparsers inherit the class."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bedrock-access",
         description="Predict, explain and fix Amazon Bedrock access denials (offline).",
     )
     parser.add_argument("--version", action="version", version=f"bedrock-access {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an internal error, print the full traceback")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -41,18 +50,91 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return EXIT_INPUT_ERROR
+    """Run one verb. Every outcome is an exit status and at most one line on standard error: input
+    problems exit 2 naming the file and field, an unexpected failure exits 2 with a line asking for a
+    report (``--debug`` adds the traceback); standard output and error are redacted; a closed or full
+    output stream ends quietly."""
+    from bedrock_access.output_guard import flush_stdout, guarded_streams, quiet_exit_streams
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    with guarded_streams():
+        code = _run(argv, debug)
+        failure = flush_stdout()
+        if failure is not None:
+            quiet_exit_streams()
+            if not isinstance(failure, BrokenPipeError):
+                _error(f"cannot write the output: {(failure.strerror or 'write error').lower()}")
+                code = EXIT_INPUT_ERROR
+    return code
+
+
+def _error(message: str) -> None:
+    from bedrock_access.output_guard import one_line
+
     try:
+        sys.stderr.write(f"bedrock-access: error: {one_line(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # standard error is gone too: the exit status is all that is left
+
+
+def _run(argv: list[str], debug: bool) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_INPUT_ERROR
         result: int = args.run(args)
         return result
     except InputError as exc:
-        print(f"bedrock-access: error: {exc.render()}", file=sys.stderr)
+        _error(exc.render())
         return EXIT_INPUT_ERROR
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        from bedrock_access.output_guard import quiet_exit_streams
+
+        quiet_exit_streams()
         return EXIT_OK
+    except Exception as exc:
+        return _unexpected(exc, debug)
+
+
+def _unexpected(exc: Exception, debug: bool) -> int:
+    from bedrock_access.output_guard import quiet_exit_streams
+
+    if debug:
+        import traceback
+
+        with _suppress_io():
+            traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, RecursionError):
+        _error("the input is nested too deeply")
+    elif isinstance(exc, MemoryError):
+        _error("out of memory: the input is too large")
+    elif isinstance(exc, UnicodeError) or (isinstance(exc, TypeError) and "surrogates" in str(exc)):
+        _error("the input holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
+    elif isinstance(exc, OSError) and exc.errno is not None:
+        quiet_exit_streams()
+        _error(
+            f"{(exc.strerror or type(exc).__name__).lower()}" + (f": {exc.filename}" if exc.filename else "")
+        )
+    else:
+        from bedrock_access.redact import redact
+
+        detail = redact(str(exc))[:200]
+        hint = "" if debug else "; run again with --debug for the traceback"
+        _error(
+            f"internal error ({type(exc).__name__}: {detail}); please report it to the bedrock-access developers{hint}"
+        )
+    return EXIT_INPUT_ERROR
+
+
+def _suppress_io() -> Any:
+    import contextlib
+
+    return contextlib.suppress(OSError, ValueError)

@@ -69,6 +69,17 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
     from bedrock_access.report.check_text import check_text
 
+    if args.scenario_file is not None and not args.scenario_file.strip():
+        raise InputError("an empty scenario file name was given (omit SCENARIO to check this machine)")
+    for flag in ("scenario", "cline_settings", "principal", "client_version"):
+        value = getattr(args, flag)
+        if value is not None and not value.strip():
+            raise InputError("must not be empty", field=f"--{flag.replace('_', '-')}")
+    if args.client_version is not None:
+        from bedrock_access.clients._version import parse_version
+
+        if parse_version(args.client_version) is None:
+            raise InputError("expected a version of the form X.Y.Z", field="--client-version")
     catalog = load_catalog()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.scenario_file:
@@ -193,17 +204,11 @@ def _with_overrides(config: Any, args: argparse.Namespace) -> Any:
 def _cline_config(path: str, env: dict[str, str]) -> Any:
     from types import MappingProxyType
 
-    import orjson
-
     from bedrock_access.clients.interface import ClientConfig, SettingsLayer
+    from bedrock_access.io_guard import loads_json, require_text, safe_display
 
-    try:
-        with open(path, "rb") as f:
-            data = orjson.loads(f.read())
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=path) from None
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc}", source=path) from None
+    path = safe_display(path) if path else path
+    data = loads_json(require_text(path, display=path, what="the Cline settings file"), path)
     if not isinstance(data, dict):
         raise InputError("expected a JSON object of Cline settings", source=path)
     return ClientConfig(

@@ -44,18 +44,37 @@ def add_parser(sub: Any) -> None:
 
 
 def _read(path: str) -> str:
+    from bedrock_access.io_guard import open_regular, safe_display
+
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         source = "standard input"
+        if sys.stdin is None:
+            raise InputError("standard input is closed", source=source)
+        read = sys.stdin.buffer.read
+        fd = None
     else:
-        try:
-            with open(path, "rb") as f:
+        source = safe_display(path)
+        fd = open_regular(path, source)
+        assert fd is not None
+        read = None
+    try:
+        if fd is not None:
+            with open(fd, "rb", closefd=True) as f:
                 data = f.read(MAX_INPUT_BYTES + 1)
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", source=path) from None
-        source = path
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"more than {MAX_INPUT_BYTES} bytes; paste only the error", source=source)
+                truncated = bool(data[MAX_INPUT_BYTES:])
+        else:
+            assert read is not None
+            data = read(MAX_INPUT_BYTES + 1)
+            truncated = bool(data[MAX_INPUT_BYTES:])
+    except OSError as exc:
+        raise InputError(f"cannot read: {(exc.strerror or 'read error').lower()}", source=source) from None
+    if truncated:
+        # docs/errors.md: longer input is cut to its first MAX_INPUT_BYTES bytes (the error is at the top).
+        data = data[:MAX_INPUT_BYTES]
+        sys.stderr.write(
+            f"bedrock-access: note: {source} is longer than {MAX_INPUT_BYTES} bytes; "
+            "read only the first ones\n"
+        )
     text = data.decode("utf-8", errors="replace")
     if not text.strip():
         raise InputError("no error text given", source=source)

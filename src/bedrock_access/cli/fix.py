@@ -134,7 +134,11 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.report.fix_text import fix_text
     from bedrock_access.scenario import load_scenario
 
-    out = Path(args.out) if args.out else None
+    if args.out is not None and not args.out.strip():
+        from bedrock_access.errors import InputError
+
+        raise InputError("an empty directory name was given", field="--out")
+    out = Path(args.out) if args.out is not None else None
     if out is not None:
         from bedrock_access.fix.writer import check_out_dir
 

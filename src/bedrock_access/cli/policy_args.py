@@ -19,14 +19,12 @@ def load_policy_arg(spec: str, name_hint: str) -> Policy:
     if text.startswith("{"):
         name, source = name_hint, "inline policy"
     else:
+        from bedrock_access.io_guard import check_name, require_text, safe_display
+
+        source = safe_display(check_name(spec))
         path = Path(spec)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read policy: {exc.strerror}", source=spec) from None
-        except UnicodeDecodeError:
-            raise InputError("policy file is not UTF-8 text", source=spec) from None
-        name, source = path.stem, spec
+        text = require_text(path, display=source, what="the policy file")
+        name = path.stem
     try:
         return parse_policy(text, name=name)
     except PolicyError as exc:

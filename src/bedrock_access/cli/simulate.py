@@ -90,28 +90,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_batch(path: str) -> int:
-    from bedrock_access.iam.jsonl import BatchSimulator
+    from bedrock_access.iam.jsonl import MAX_LINE_BYTES, BatchSimulator
+    from bedrock_access.io_guard import line_blocks, open_input, safe_display
 
     simulator = BatchSimulator()
-    if path == "-":
-        stream = sys.stdin.buffer
-    else:
-        try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+    source = "standard input" if path == "-" else safe_display(path)
+    stream = open_input(path, source)
     out = sys.stdout.buffer
     try:
-        # Read and write in large blocks: per-line system calls would cost more than deciding.
-        while True:
-            block = stream.readlines(1 << 20)
-            if not block:
-                break
+        # Read and write in large blocks: per-line system calls would cost more than deciding. The line
+        # cap is applied while reading, so one huge line costs no more memory than the cap.
+        for block in line_blocks(stream.read, MAX_LINE_BYTES):
             decided = list(simulator.run(block))
             if decided:
                 out.write(b"\n".join(decided) + b"\n")
+    except OSError as exc:
+        raise InputError(f"cannot read: {(exc.strerror or 'read error').lower()}", source=source) from None
     finally:
-        if stream is not sys.stdin.buffer:
+        if stream is not getattr(sys.stdin, "buffer", None):
             stream.close()
     out.flush()
     return 0

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bedrock_access.errors import InputError
+from bedrock_access.io_guard import check_structure
 
 
 def parse_json_text(text: str, source: str) -> Mapping[str, Any]:
@@ -15,6 +16,11 @@ def parse_json_text(text: str, source: str) -> Mapping[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("malformed JSON: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise InputError(f"malformed JSON: {str(exc)[:100]}", source=source) from None
+    check_structure(data, source)
     if not isinstance(data, dict):
         raise InputError("expected a JSON object at the top level", source=source)
     return data
@@ -34,6 +40,11 @@ def parse_yaml_text(text: str, source: str) -> Mapping[str, Any]:
         raise InputError(
             f"malformed YAML: {problem}", source=source, line=line + 1 if isinstance(line, int) else None
         ) from None
+    except RecursionError:
+        raise InputError("malformed YAML: nested too deeply", source=source) from None
+    except ValueError as exc:
+        raise InputError(f"malformed YAML: {str(exc)[:100]}", source=source) from None
+    check_structure(data, source)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -6,8 +6,10 @@ import re
 
 Version = tuple[int, int, int]
 
-_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+.\s(].*)?$")
-_ANYWHERE_RE = re.compile(r"(?<![\d.])(\d+)\.(\d+)\.(\d+)(?![\d])")
+# At most 9 digits a part: real versions have a few, and Python refuses to convert integers of thousands
+# of digits (a hostile --client-version would raise instead of being refused).
+_VERSION_RE = re.compile(r"^\s*v?(\d{1,9})\.(\d{1,9})(?:\.(\d{1,9}))?(?:[-+.\s(].*)?$")
+_ANYWHERE_RE = re.compile(r"(?<![\d.])(\d{1,9})\.(\d{1,9})\.(\d{1,9})(?![\d])")
 
 
 def parse_version(text: str | None) -> Version | None:

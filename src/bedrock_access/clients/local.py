@@ -20,6 +20,7 @@ from bedrock_access.clients._version import find_version, parse_version, v
 from bedrock_access.clients.claude_code import SCOPES as CLAUDE_SCOPES
 from bedrock_access.clients.interface import KINDS, ClientConfig, SettingsLayer, SourceText
 from bedrock_access.errors import InputError
+from bedrock_access.io_guard import check_name, read_text, safe_display
 
 Runner = Callable[[list[str]], str | None]
 AwsFiles = tuple[SourceText | None, SourceText | None]  # ~/.aws/config, ~/.aws/credentials
@@ -62,17 +63,9 @@ def _expand(value: str, home: Path, cwd: Path) -> Path:
 
 
 def _read(path: Path, display: str) -> str | None:
-    """File text, or None if there is no such file."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    except PermissionError:
-        raise InputError("cannot read the file (permission denied)", source=display) from None
-    except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text", source=display) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", source=display) from None
+    """File text, or None if there is no such file. Only regular files are read, and only so much
+    (:mod:`bedrock_access.io_guard`)."""
+    return read_text(path, display=safe_display(display), missing_ok=True)
 
 
 def _read_json(path: Path, display: str) -> Mapping[str, Any] | None:
@@ -149,7 +142,7 @@ def default_managed_paths() -> list[Path]:
 def _same_file_key(path: Path) -> Path:
     try:
         return path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic-link loop, on older Pythons
         return path
 
 
@@ -362,7 +355,7 @@ def _check_scope(kind: str, scope: str, source: str, field: str) -> str:
 def _read_relative(value: Any, base_dir: Path, source: str, field: str) -> tuple[Path, str, str]:
     if not isinstance(value, str) or not value.strip():
         raise InputError("expected a file path", source=source, field=field)
-    path = Path(value)
+    path = Path(check_name(value, safe_display(value)))
     path = path if path.is_absolute() else base_dir / path
     text = _read(path, value)
     if text is None:

@@ -153,6 +153,11 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
         raw["client"] = copy.deepcopy(dict(alt.client_section))
     if isinstance(raw.get("client"), dict):
         raw["client"] = _anchored(raw["client"], scenario.source)
+    hidden: list[str] = []
+    if raw.get("client") is not None:
+        from bedrock_access.output_guard import without_secrets
+
+        raw["client"], hidden = without_secrets(raw["client"], "client")
     skipped = []
     invocations = raw.get("invocations")
     for cc in alt.client_changes:
@@ -169,13 +174,17 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
     )
     if skipped:
         header += "\nNot in this file (set them in the client): " + ", ".join(skipped)
+    if hidden:
+        header += (
+            "\nSecrets are not copied: these values are placeholders (of the same kind), put the real ones"
+            " back or set them in the environment: " + ", ".join(hidden)
+        )
     out = [OutputFile(f"{prefix}scenario.yaml", _yaml(raw, header)), *files.out]
     if alt.client_settings is not None:
-        out.append(
-            OutputFile(
-                f"{prefix}client-settings.json", json.dumps(dict(alt.client_settings), indent=2) + "\n"
-            )
-        )
+        from bedrock_access.output_guard import without_secrets
+
+        settings, _ = without_secrets(dict(alt.client_settings))
+        out.append(OutputFile(f"{prefix}client-settings.json", json.dumps(settings, indent=2) + "\n"))
     return out
 
 

@@ -46,17 +46,26 @@ def planned_files(scenario: Scenario, report: FixReport, report_json: Mapping[st
 
 
 def write_out(out: Path, files: Sequence[OutputFile]) -> list[str]:
-    """Write ``files`` under ``out`` atomically; returns the paths written (as ``out/...``)."""
+    """Write ``files`` under ``out`` atomically; returns the paths written (as ``out/...``).
+
+    Every file's text passes through the redactor first, so even a temporary directory left behind by
+    ``kill -9`` holds no secret; such leftovers of dead runs are removed on the next run."""
+    from bedrock_access.output_guard import scrub_text
+
     check_out_dir(out)
     parent = out.parent if str(out.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    _remove_stale_temporaries(parent, out.name)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write: {(exc.strerror or str(exc)).lower()}", source=str(out)) from None
     try:
         for f in files:
             target = (tmp / f.path).resolve()
             if tmp.resolve() not in target.parents:
                 raise InputError(f"refusing to write outside the output directory: {f.path}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f.text, encoding="utf-8")
+            target.write_text(scrub_text(f.text), encoding="utf-8")
         if out.exists():
             out.rmdir()  # empty (checked above); rename cannot replace a directory otherwise
         os.replace(tmp, out)
@@ -67,3 +76,30 @@ def write_out(out: Path, files: Sequence[OutputFile]) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [str(out / f.path) for f in files]
+
+
+def _remove_stale_temporaries(parent: Path, name: str) -> None:
+    """Remove ``.NAME.tmp-PID-*`` directories whose process is gone (killed before its final rename)."""
+    prefix = f".{name}.tmp-"
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix) or entry.is_symlink() or not entry.is_dir():
+            continue
+        pid_text = entry.name[len(prefix) :].partition("-")[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or unknowable): leave its directory alone
+    return True

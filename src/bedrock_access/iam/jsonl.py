@@ -6,6 +6,7 @@ compiled once and reused (keyed by their serialized form), which is what makes l
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -203,12 +204,16 @@ class BatchSimulator:
         if not isinstance(line, dict):
             return {"id": None, "error": "bad-input", "message": "each line must be a JSON object"}
         line_id = line.get("id")
+        if type(line_id) is float:
+            line_id = _exact_number(text, line_id)
         try:
             return {"id": line_id, **self._decide(line)}
         except BadLine as exc:
             return {"id": line_id, "error": exc.kind, "message": exc.message}
         except RecursionError:
             return {"id": line_id, "error": "bad-input", "message": "input nested too deeply"}
+        except Exception as exc:
+            return {"id": line_id, "error": "internal", "message": _internal(exc)}
 
     def _decide(self, line: Mapping[str, Any]) -> dict[str, Any]:
         # orjson yields plain dicts and lists: exact type checks keep this hot path cheap.
@@ -242,8 +247,50 @@ class BatchSimulator:
             out["warnings"] = list(warnings)
         return out
 
-    def run(self, lines: Iterable[bytes]) -> Iterator[bytes]:
+    def run(self, lines: Iterable[bytes | None]) -> Iterator[bytes]:
+        """One output line per input line; ``None`` stands for a line the reader cut for its length."""
         for raw in lines:
-            out = self.decide_line(raw)
+            if raw is None:
+                out: dict[str, Any] | None = {
+                    "id": None,
+                    "error": "bad-input",
+                    "message": f"line longer than {MAX_LINE_BYTES} bytes",
+                }
+            else:
+                out = self.decide_line(raw)
             if out is not None:
-                yield orjson.dumps(out)
+                yield dump_line(out)
+
+
+def dump_line(out: Mapping[str, Any]) -> bytes:
+    """One JSON output line. orjson refuses lone surrogates (text that came through ``\\ud800`` escapes)
+    and integers beyond 64 bits; the standard library writes both as valid JSON, so no line is lost."""
+    try:
+        return orjson.dumps(out)
+    except (TypeError, orjson.JSONEncodeError):
+        pass
+    try:
+        return json.dumps(out, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError, RecursionError) as exc:
+        line_id = out.get("id")
+        safe_id = line_id if type(line_id) in (str, int) else None
+        try:
+            return json.dumps({"id": safe_id, "error": "internal", "message": _internal(exc)}).encode("ascii")
+        except (TypeError, ValueError):
+            return json.dumps({"id": None, "error": "internal", "message": _internal(exc)}).encode("ascii")
+
+
+def _exact_number(text: bytes | str, approximate: float) -> Any:
+    """orjson reads integers beyond 64 bits as floats (``1e+30``); ids must come back exactly."""
+    try:
+        exact = json.loads(text).get("id")
+    except (ValueError, RecursionError, AttributeError):
+        return approximate
+    return exact if type(exact) in (int, float) else approximate
+
+
+def _internal(exc: BaseException) -> str:
+    from bedrock_access.redact import redact
+
+    detail = redact(str(exc))[:160].replace("\n", " ")
+    return f"this line could not be decided ({type(exc).__name__}: {detail}); please report it"

@@ -17,6 +17,13 @@ from bedrock_access.bedrock.checks import Network
 from bedrock_access.bedrock.invocation import AUTH_MODES, OPERATIONS, Invocation
 from bedrock_access.errors import InputError
 from bedrock_access.iam.parse import PolicyError, parse_policy
+from bedrock_access.io_guard import (
+    check_name,
+    loads_json,
+    require_text,
+    safe_display,
+    structure_problem,
+)
 from bedrock_access.scenario.model import PolicyRef, Scenario, ScpLevel
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -93,15 +100,15 @@ class _Doc:
             raise self.fail(path, "needs exactly one of `document` or `file`", spec, parent, key)
         if has_file:
             rel = self.string(spec["file"], f"{path}.file", spec, "file")
-            file_path = (self.base_dir / rel).resolve()
             try:
-                text = file_path.read_text(encoding="utf-8")
-            except OSError as exc:
+                file_path = (self.base_dir / check_name(rel)).resolve()
+                text = require_text(file_path, display=safe_display(rel), what=safe_display(rel))
+            except InputError as exc:
+                raise self.fail(f"{path}.file", exc.message, None, spec, "file") from None
+            except (OSError, RuntimeError, ValueError):
                 raise self.fail(
-                    f"{path}.file", f"cannot read {rel}: {exc.strerror}", None, spec, "file"
+                    f"{path}.file", f"cannot read {safe_display(rel)}", None, spec, "file"
                 ) from None
-            except UnicodeDecodeError:
-                raise self.fail(f"{path}.file", f"{rel} is not UTF-8 text", None, spec, "file") from None
             policy_name = name or Path(rel).stem
             try:
                 parsed = parse_policy(text, name=policy_name)
@@ -115,11 +122,9 @@ class _Doc:
         document = spec["document"]
         if isinstance(document, str):
             try:
-                document = json.loads(document)
-            except ValueError as exc:
-                raise self.fail(
-                    f"{path}.document", f"not valid JSON: {exc}", None, spec, "document"
-                ) from None
+                document = loads_json(document, self.source)
+            except InputError as exc:
+                raise self.fail(f"{path}.document", exc.message, None, spec, "document") from None
         return self._parse(document, name or default_name, f"{path}.document", spec, "document")
 
     def _parse(self, document: Any, name: str, path: str, parent: Any, key: Any) -> PolicyRef:
@@ -171,20 +176,11 @@ def _plain(value: Any) -> Any:
 
 
 def _count_nodes(value: Any, source: str) -> None:
-    """Refuse documents whose aliases expand into more nodes than any real scenario has."""
-    budget = MAX_NODES
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise InputError(
-                f"more than {MAX_NODES} values (YAML aliases expanding?); refusing to read", source=source
-            )
-        if isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    """Refuse documents whose aliases expand into more nodes than any real scenario has, or that nest
+    deeper than any real one (a self-referencing alias nests without end)."""
+    problem = structure_problem(value, max_nodes=MAX_NODES)
+    if problem is not None:
+        raise InputError(problem, source=source)
 
 
 def _load_text(text: str, source: str) -> Any:
@@ -206,23 +202,14 @@ def _load_text(text: str, source: str) -> Any:
         ) from None
     except RecursionError:
         raise InputError("nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise InputError(f"not valid YAML or JSON: {str(exc)[:100]}", source=source) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    source = safe_display(check_name(path))
     file_path = Path(path)
-    source = str(path)
-    try:
-        size = file_path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot read scenario: {exc.strerror}", source=source) from None
-    if size > MAX_SCENARIO_BYTES:
-        raise InputError(f"scenario is {size} bytes; refusing more than {MAX_SCENARIO_BYTES}", source=source)
-    try:
-        text = file_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read scenario: {exc.strerror}", source=source) from None
-    except UnicodeDecodeError:
-        raise InputError("scenario is not UTF-8 text", source=source) from None
+    text = require_text(file_path, display=source, limit=MAX_SCENARIO_BYTES, what="scenario")
     return parse_scenario(text, source=source, base_dir=file_path.parent)
 
 
