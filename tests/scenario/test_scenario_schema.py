@@ -110,7 +110,7 @@ REFUSED = {
     "source_ip through an endpoint": {
         "principal": PRINCIPAL,
         "invocations": [CALL],
-        "network": {"vpc_endpoint": "vpce-1", "source_ip": "203.0.113.1"},
+        "network": {"vpc_endpoint": "vpce-0a1b2c3d", "source_ip": "203.0.113.1"},
     },
     "VPC keys without an endpoint": {
         "principal": PRINCIPAL,
@@ -127,6 +127,22 @@ REFUSED = {
         "invocations": [CALL],
         "organization": {"management_account": "12345"},
     },
+    "organization id not of the o- form": {
+        "principal": PRINCIPAL,
+        "invocations": [CALL],
+        "organization": {"id": "x"},
+    },
+    "VPC endpoint id not of the vpce- form": {
+        "principal": PRINCIPAL,
+        "invocations": [CALL],
+        "network": {"vpc_endpoint": "vpce-1"},
+    },
+    "VPC id not of the vpc- form": {
+        "principal": PRINCIPAL,
+        "invocations": [CALL],
+        "network": {"vpc_endpoint": "vpce-0a1b2c3d", "vpc": "x"},
+    },
+    "role_arn not a role ARN": {"principal": PRINCIPAL, "invocations": [CALL], "role_arn": "x"},
     "application profile key not an ARN": {
         "principal": PRINCIPAL,
         "invocations": [CALL],
@@ -144,7 +160,7 @@ ACCEPTED = {
     "management account as a number": {
         "principal": PRINCIPAL,
         "invocations": [CALL],
-        "organization": {"id": "o-abc123", "management_account": 999999999999, "scps": []},
+        "organization": {"id": "o-abc123def4", "management_account": 999999999999, "scps": []},
     },
     "context values": {
         "principal": PRINCIPAL,
@@ -159,9 +175,9 @@ ACCEPTED = {
         "principal": PRINCIPAL,
         "invocations": [CALL],
         "network": {
-            "vpc_endpoint": "vpce-1",
+            "vpc_endpoint": "vpce-0a1b2c3d",
             "vpc_source_ip": "10.0.0.1",
-            "vpc": "vpc-1",
+            "vpc": "vpc-0a1b2c3d",
             "vpc_endpoint_policy": ALLOW,
         },
     },

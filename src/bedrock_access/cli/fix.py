@@ -89,9 +89,15 @@ def _options(args: argparse.Namespace) -> Any:
     for cidr in args.allow_cidr:
         if parse_network(cidr) is None:
             raise InputError(f"{cidr!r} is not an IPv4 or IPv6 address or CIDR block", field="--allow-cidr")
+    from bedrock_access.aws_ids import excerpt, vpc_endpoint_id_problem
+
+    for cidr in args.allow_cidr:
+        if len(cidr) > 64:
+            raise InputError(f"{excerpt(cidr)} is not a CIDR block", field="--allow-cidr")
     for vpce in args.allow_vpce:
-        if not vpce.startswith("vpce-") or len(vpce) < 8:
-            raise InputError(f"expected a VPC endpoint id (vpce-...), not {vpce!r}", field="--allow-vpce")
+        problem = vpc_endpoint_id_problem(vpce)
+        if problem is not None:
+            raise InputError(problem, field="--allow-vpce")
     return FixOptions(
         allow_cidrs=tuple(dict.fromkeys(args.allow_cidr)),
         allow_vpces=tuple(dict.fromkeys(args.allow_vpce)),

@@ -24,6 +24,7 @@ from bedrock_access.clients.interface import (
     SourceText,
 )
 from bedrock_access.errors import InputError
+from bedrock_access.redact import echo
 
 READERS: Mapping[str, ClientReader] = MappingProxyType(
     {
@@ -44,7 +45,8 @@ def resolve(config: ClientConfig) -> ClientResolution:
     reader = READERS.get(config.kind)
     if reader is None:
         raise InputError(
-            f"unknown client kind {config.kind!r} (expected one of {', '.join(KINDS)})", field="client.kind"
+            f"unknown client kind {echo(str(config.kind))} (expected one of {', '.join(KINDS)})",
+            field="client.kind",
         )
     return reader.resolve(config)
 

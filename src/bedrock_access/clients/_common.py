@@ -87,7 +87,7 @@ def version_info(
         return VersionInfo(parsed, config.version, False)
     assumed = parse_version(current)
     assert assumed is not None
-    why = "not given" if config.version is None else f"not understood ({config.version!r})"
+    why = "not given" if config.version is None else f"not understood ({echo(config.version)})"
     findings.append(
         finding(
             "VERSION_UNKNOWN",
@@ -170,7 +170,11 @@ def get_bool(data: Mapping[str, Any], key: str, source: str, *, field_prefix: st
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise InputError(f"expected true or false, got {value!r}", source=source, field=field_prefix + key)
+    raise InputError(
+        f"expected true or false, got {echo(value) if isinstance(value, str) else type(value).__name__}",
+        source=source,
+        field=field_prefix + key,
+    )
 
 
 def get_map(

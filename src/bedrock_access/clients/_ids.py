@@ -111,8 +111,11 @@ _ENDPOINT_HOST_RE = re.compile(
 
 
 def endpoint_info(url: str) -> EndpointInfo:
-    parsed = urlparse(url if "://" in url else f"https://{url}")
-    host = (parsed.hostname or "").lower()
+    try:
+        parsed = urlparse(url if "://" in url else f"https://{url}")
+        host = (parsed.hostname or "").lower()
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket): no host can be told
+        host = ""
     match = _ENDPOINT_HOST_RE.search(host)
     return EndpointInfo(
         url=url,

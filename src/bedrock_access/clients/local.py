@@ -21,6 +21,7 @@ from bedrock_access.clients.claude_code import SCOPES as CLAUDE_SCOPES
 from bedrock_access.clients.interface import KINDS, ClientConfig, SettingsLayer, SourceText
 from bedrock_access.errors import InputError
 from bedrock_access.io_guard import check_name, read_text, safe_display
+from bedrock_access.redact import echo
 
 Runner = Callable[[list[str]], str | None]
 AwsFiles = tuple[SourceText | None, SourceText | None]  # ~/.aws/config, ~/.aws/credentials
@@ -345,7 +346,7 @@ def _check_scope(kind: str, scope: str, source: str, field: str) -> str:
     allowed = CLAUDE_SCOPES if kind == "claude-code" else _CLINE_SCOPES if kind == "cline" else ("config",)
     if scope not in allowed:
         raise InputError(
-            f"unknown scope {scope!r} for {kind} (expected one of {', '.join(allowed)})",
+            f"unknown scope {echo(scope)} for {kind} (expected one of {', '.join(allowed)})",
             source=source,
             field=field,
         )
@@ -375,25 +376,27 @@ def load_client_section(section: Mapping[str, Any], base_dir: Path, source: str)
     unknown = sorted(str(k) for k in section if k not in SECTION_KEYS)
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} (expected {', '.join(sorted(SECTION_KEYS))})",
+            f"unknown key {echo(unknown[0])} (expected {', '.join(sorted(SECTION_KEYS))})",
             source=source,
-            field=f"client.{unknown[0]}",
+            field="client" if echo(unknown[0]).startswith("<") else f"client.{unknown[0]}",
         )
     kind = section.get("kind")
     if kind not in KINDS:
         raise InputError(
-            f"kind must be one of {', '.join(KINDS)}, got {kind!r}", source=source, field="client.kind"
+            f"kind must be one of {', '.join(KINDS)}, got {echo(kind) if isinstance(kind, str) else _type(kind)}",
+            source=source,
+            field="client.kind",
         )
     assert isinstance(kind, str)
     version = section.get("version")
     if version is not None:
         if not isinstance(version, str):
             raise InputError(
-                f"quote the version as a string (got {version!r})", source=source, field="client.version"
+                f"quote the version as a string (got {_type(version)})", source=source, field="client.version"
             )
         if parse_version(version) is None:
             raise InputError(
-                f"version {version!r} is not of the form X.Y.Z", source=source, field="client.version"
+                f"version {echo(version)} is not of the form X.Y.Z", source=source, field="client.version"
             )
     env = _env_section(section.get("env"), source)
     layers: list[SettingsLayer] = []
@@ -449,3 +452,8 @@ def _validate_aws(config: ClientConfig) -> None:
     from bedrock_access.clients.aws_config import AwsSharedFiles
 
     AwsSharedFiles.from_sources(config.aws_config, config.aws_credentials)
+
+
+def _type(value: Any) -> str:
+    """What a wrong value is, without showing it (it may be a secret in the wrong place)."""
+    return "nothing" if value is None else f"a {type(value).__name__}"
