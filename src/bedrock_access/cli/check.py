@@ -129,6 +129,15 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     from bedrock_access.iam.engine import PolicySet
     from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 
+    # Files named on the command line are read (and refused) whether or not a client is found.
+    scenario = None
+    if args.scenario:
+        from bedrock_access.scenario import load_scenario
+
+        scenario = load_scenario(args.scenario)
+    extra_identity = tuple(load_policy_arg(f, f"identity[{i}]") for i, f in enumerate(args.policies))
+    scp_levels = level_args(args.scp, "--scp") if args.scp else None
+
     env = dict(os.environ)
     configs = read_local_machine(
         env, Path.home(), Path.cwd(), run=None if args.client_version else run_command
@@ -141,11 +150,6 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     clients = [resolve(c) for c in configs]
     invocations = [inv for c in clients for inv in c.invocations]
 
-    scenario = None
-    if args.scenario:
-        from bedrock_access.scenario import load_scenario
-
-        scenario = load_scenario(args.scenario)
     notes: list[str] = []
     if args.principal:
         principal = args.principal
@@ -168,11 +172,11 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
         policies = PolicySet(
             identity=(
                 *base.identity,
-                *(load_policy_arg(f, f"identity[{i}]") for i, f in enumerate(args.policies)),
+                *extra_identity,
             ),
             boundary=base.boundary,
             session=base.session,
-            scp_levels=level_args(args.scp, "--scp") if args.scp else base.scp_levels,
+            scp_levels=scp_levels if scp_levels is not None else base.scp_levels,
             vpc_endpoint=base.vpc_endpoint,
             management_account=base.management_account,
         )

@@ -110,14 +110,11 @@ class _Doc:
         if has_file:
             rel = self.string(spec["file"], f"{path}.file", spec, "file")
             try:
-                file_path = (self.base_dir / check_name(rel)).resolve()
+                file_path = self.base_dir / check_name(rel)
                 text = require_text(file_path, display=safe_display(rel), what=safe_display(rel))
             except InputError as exc:
                 raise self.fail(f"{path}.file", exc.message, None, spec, "file") from None
-            except (OSError, RuntimeError, ValueError):
-                raise self.fail(
-                    f"{path}.file", f"cannot read {safe_display(rel)}", None, spec, "file"
-                ) from None
+            file_path = _resolved(file_path)
             policy_name = name or Path(rel).stem
             try:
                 parsed = parse_policy(text, name=policy_name)
@@ -545,3 +542,10 @@ def _id_excerpt(value: str) -> str:
     if len(value) <= 120 and value.isprintable():
         return repr(value)
     return excerpt(value)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop appearing after the read: keep the name as given
+        return path
