@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -300,3 +301,26 @@ def open_input(path: str, display: str | None = None) -> BinaryIO:
     fd = open_regular(path, display)
     assert fd is not None
     return os.fdopen(fd, "rb")
+
+
+# A quoted scalar (skipped whole: JSON text inside YAML is checked when it is parsed) or a bracket.
+_FLOW_BRACKETS = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[\[\]{}]""")
+
+
+def flow_nesting_problem(text: str, max_depth: int = MAX_DEPTH) -> str | None:
+    """A cheap look before YAML parsing: brackets nested deeper than ``max_depth`` (the pure-Python YAML
+    parser recurses per level and takes seconds to fail at a few thousand). Quoted strings are skipped."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return None
+    depth = 0
+    for match in _FLOW_BRACKETS.finditer(text):
+        token = match.group()
+        if len(token) > 1 or token in "\"'":
+            continue
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                return f"nested more than {max_depth} levels deep"
+        elif depth:
+            depth -= 1
+    return None

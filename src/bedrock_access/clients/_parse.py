@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bedrock_access.errors import InputError
-from bedrock_access.io_guard import check_structure
+from bedrock_access.io_guard import check_structure, flow_nesting_problem
 
 
 def parse_json_text(text: str, source: str) -> Mapping[str, Any]:
@@ -30,6 +30,9 @@ def parse_yaml_text(text: str, source: str) -> Mapping[str, Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    problem = flow_nesting_problem(text)
+    if problem is not None:
+        raise InputError(f"malformed YAML: {problem}", source=source)
     yaml = YAML(typ="safe", pure=True)
     try:
         data = yaml.load(text)

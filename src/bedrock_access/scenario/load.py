@@ -26,6 +26,7 @@ from bedrock_access.errors import InputError
 from bedrock_access.iam.parse import PolicyError, parse_policy
 from bedrock_access.io_guard import (
     check_name,
+    flow_nesting_problem,
     loads_json,
     require_text,
     safe_display,
@@ -193,6 +194,9 @@ def _load_text(text: str, source: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    problem = flow_nesting_problem(text)
+    if problem is not None:
+        raise InputError(problem, source=source)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
