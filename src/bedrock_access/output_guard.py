@@ -33,6 +33,8 @@ _MARKERS = (
     "signature",
     "://",
     "authorization",
+    "iqojb3jpz2lux2vj",
+    "fwogzxivyxdze",
 )
 _BYTE_MARKERS = tuple(m.encode() for m in _MARKERS)
 MAX_MESSAGE_CHARS = 1000
@@ -90,6 +92,7 @@ class _RedactingText(io.TextIOBase):
     def __init__(self, raw: TextIO) -> None:
         super().__init__()
         self._raw = raw
+        self.failure: OSError | None = None
         raw_buffer = getattr(raw, "buffer", None)
         self.buffer = _RedactingBinary(raw_buffer) if raw_buffer is not None else None
 
@@ -101,11 +104,19 @@ class _RedactingText(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        self._raw.write(scrub_text(text))
+        try:
+            self._raw.write(scrub_text(text))
+        except OSError as exc:
+            self.failure = exc  # argparse swallows write errors: remember them for the final check
+            raise
         return len(text)
 
     def flush(self) -> None:
-        self._raw.flush()
+        try:
+            self._raw.flush()
+        except OSError as exc:
+            self.failure = exc
+            raise
 
     def fileno(self) -> int:
         return self._raw.fileno()
@@ -153,7 +164,9 @@ def quiet_exit_streams() -> None:
 
 
 def flush_stdout() -> OSError | None:
-    """Flush standard output now (inside the command, not at interpreter exit); the failure, if any."""
+    """Flush standard output now (inside the command, not at interpreter exit); the failure, if any
+    (also one that happened earlier and was swallowed)."""
+    earlier = getattr(sys.stdout, "failure", None)
     for stream in (sys.stdout, sys.__stdout__):
         if stream is None:
             continue
@@ -163,7 +176,7 @@ def flush_stdout() -> OSError | None:
             return exc
         except ValueError:  # closed
             continue
-    return None
+    return earlier if isinstance(earlier, OSError) else None
 
 
 # --------------------------------------------------------------------------------------------------

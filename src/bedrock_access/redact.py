@@ -75,6 +75,12 @@ _PATTERNS: tuple[tuple[SecretKind, re.Pattern[str], str], ...] = (
         r"\1" + MASK,
     ),
     (
+        # STS session tokens begin with the base64 of their own header, whatever names them (or nothing).
+        "session-token",
+        re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{16,}"),
+        MASK,
+    ),
+    (
         "bedrock-api-key",
         re.compile(r"(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{8,}"),
         "ABSK" + MASK,

@@ -107,6 +107,11 @@ def _run(argv: list[str], debug: bool) -> int:
 def _unexpected(exc: Exception, debug: bool) -> int:
     from bedrock_access.output_guard import quiet_exit_streams
 
+    if isinstance(exc, OSError) and exc is getattr(sys.stdout, "failure", None):
+        if isinstance(exc, BrokenPipeError):
+            quiet_exit_streams()
+            return EXIT_OK
+        return EXIT_INPUT_ERROR  # main reports the failed output once, after its final flush
     if debug:
         import traceback
 
