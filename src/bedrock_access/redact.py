@@ -203,15 +203,26 @@ def redact_url(url: str) -> str:
         found = rest.find(mark)
         if 0 <= found < cut:
             cut = found
+    at = rest.rfind("@", 0, min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest)))
+    if at >= 0:
+        # user-info ends at the last "@" before the query; a password may hold "/" (unencoded, by mistake)
+        slash, colon = rest.find("/"), rest.find(":")
+        if slash < 0 or slash > at or 0 <= colon < slash:
+            rest = MASK + rest[at:]
+            cut = len(rest)
+            for mark in "/?#":
+                found = rest.find(mark, len(MASK) + 1)
+                if 0 <= found < cut:
+                    cut = found
     authority, tail = rest[:cut], rest[cut:]
-    if "@" in authority:
-        authority = MASK + "@" + authority.rpartition("@")[2]
     path, qmark, query = tail.partition("?")
     if qmark:
         query, hashmark, fragment = query.partition("#")
         params = []
         for param in query.split("&"):
             name, eq, value = param.partition("=")
+            if eq and not value.strip("="):  # a bare base64 token ending in padding, not name=value
+                name, eq, value = param, "", ""
             if eq:
                 if value and (_SECRET_PARAM_RE.search(unquote(name)) or looks_like_secret(unquote(value))):
                     value = MASK
