@@ -19,20 +19,20 @@ from typing import Any, TextIO
 from bedrock_access.redact import redact
 
 # Every pattern of bedrock_access.redact needs one of these (lower-cased) words to match; text without
-# any of them is passed through untouched.
+# any of them is passed through untouched. Each is one memory-speed scan of the output ("api" covers
+# bedrock-api-key and the api-key names, "bearer" the Authorization header), so the list is kept short:
+# the batch output of simulate --jsonl pays about 1.5 ns a byte for it.
 _MARKERS = (
     "akia",
     "asia",
     "secret",
     "token",
     "absk",
-    "bedrock-api-key",
     "bearer",
     "api",
     "sk-ant",
     "signature",
     "://",
-    "authorization",
     "iqojb3jpz2lux2vj",
     "fwogzxivyxdze",
 )

@@ -235,3 +235,34 @@ def test_kill_9_leaves_no_secret_in_temporary_directories(tmp_path: Path) -> Non
         check=False,
     )
     assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "AKIAIOSFODNN7EXAMPLE",
+        "ASIAIOSFODNN7EXAMPLE",
+        f"aws_secret_access_key={SECRET_KEY}",
+        f"SessionToken: {SESSION_TOKEN}",
+        f"X-Amz-Security-Token={SESSION_TOKEN}",
+        SESSION_TOKEN,
+        ABSK_KEY,
+        SHORT_TERM_KEY,
+        "AWS_BEARER_TOKEN_BEDROCK=abcdefghij",
+        "Authorization: Bearer abcdefghijkl",
+        "Bearer abcdefghijklmnopqrstuvwx",
+        "x-api-key: abcdefghij",
+        ANTHROPIC_KEY,
+        f"Signature={SIGNATURE}",
+        ENDPOINT,
+    ],
+)
+def test_the_output_prefilter_never_skips_a_secret(sample: str) -> None:
+    """The stream redactor skips text without any marker word; every kind of secret has one."""
+    from bedrock_access.output_guard import scrub_bytes, scrub_text
+    from bedrock_access.redact import redact
+
+    text = f"before {sample} after"
+    assert redact(text) != text
+    assert scrub_text(text) == redact(text)
+    assert scrub_bytes(text.encode()) == redact(text).encode()
