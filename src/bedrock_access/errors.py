@@ -24,3 +24,11 @@ class InputError(Exception):
         if self.field:
             where = f"{where}: {self.field}" if where else self.field
         return f"{where}: {self.message}" if where else self.message
+
+
+def quote_excerpt(value: str, limit: int = 80) -> str:
+    """``repr(value)`` when short; otherwise its first characters and its length, so that a message
+    about a 5 MB value stays one short line (callers that may hold a secret use redact.echo instead)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 20]!r}… ({len(value)} characters)"

@@ -404,3 +404,13 @@ class Scrubber:
 
     def mapping(self, data: Mapping[str, str]) -> dict[str, str]:
         return {self(k): self(v) for k, v in data.items()}
+
+
+def quote_safely(value: str, limit: int = 80) -> str:
+    """A bad value for an error message: quoted and cut to ``limit`` characters, or not shown at all when
+    it is, or holds, a credential."""
+    if looks_like_secret(value) or contains_secret(value):
+        return "<value not shown>"
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 20]!r}… ({len(value)} characters)"

@@ -266,3 +266,18 @@ def test_the_output_prefilter_never_skips_a_secret(sample: str) -> None:
     assert redact(text) != text
     assert scrub_text(text) == redact(text)
     assert scrub_bytes(text.encode()) == redact(text).encode()
+
+
+@pytest.mark.parametrize("secret", [SECRET_KEY, SESSION_TOKEN, ABSK_KEY])
+def test_a_secret_as_the_principal_is_not_echoed(
+    secret: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_main: Callable[..., Result]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"principal: {json.dumps(secret)}\ninvocations:\n  - model: us.anthropic.claude-sonnet-4-6\n    region: us-east-1\n",
+        encoding="utf-8",
+    )
+    assert_clean(run_main("check", str(path)), (2,))
+    assert_clean(run_main("check", "--principal", secret, "--client-version", "2.1.250"), (2,))

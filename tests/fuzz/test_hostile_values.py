@@ -213,3 +213,17 @@ def test_question_mark_wildcards_on_huge_context_values(
         "aws:Referer=" + "a" * 4_800_000,
     )
     assert_clean(result, (1,))
+
+
+def test_huge_region_in_client_settings_is_reported_briefly(
+    tmp_path: Path, run_main: Callable[..., Result]
+) -> None:
+    region = "us-east-" + "z" * 300_000
+    text = (
+        f"principal: {PRINCIPAL}\nclient:\n  kind: claude-code\n  version: '2.1.250'\n  env:\n"
+        f"    CLAUDE_CODE_USE_BEDROCK: '1'\n    AWS_REGION: {region}\n"
+    )
+    for fmt in ("text", "json"):
+        result = run_main("check", _scenario(tmp_path, text), "--format", fmt)
+        assert_clean(result, (1, 2))
+        assert region not in result.out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bedrock_access.bedrock.checks import CallerIdentity
 from bedrock_access.iam.arn import parse_arn
+from bedrock_access.redact import quote_safely
 
 DEFAULT_SESSION_NAME = "bedrock-access"
 
@@ -20,7 +21,7 @@ def caller_from_arn(
     ARN does not carry (the path decides, for example, whether the role is service-linked)."""
     parsed = parse_arn(arn)
     if parsed is None or parsed.service not in ("iam", "sts") or not parsed.account:
-        raise CallerError(f"{arn!r} is not an IAM user, role, assumed-role session or root ARN")
+        raise CallerError(f"{quote_safely(arn)} is not an IAM user, role, assumed-role session or root ARN")
     partition, account, resource = parsed.partition, parsed.account, parsed.resource
     if parsed.service == "iam":
         if resource == "root":
@@ -42,4 +43,4 @@ def caller_from_arn(
                 return CallerIdentity(arn, principal_arn, account, partition, "AssumedRole", org_id=org_id)
         if resource.startswith("federated-user/"):
             return CallerIdentity(arn, arn, account, partition, "FederatedUser", org_id=org_id)
-    raise CallerError(f"{arn!r} is not an IAM user, role, assumed-role session or root ARN")
+    raise CallerError(f"{quote_safely(arn)} is not an IAM user, role, assumed-role session or root ARN")

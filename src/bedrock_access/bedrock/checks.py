@@ -23,6 +23,7 @@ from bedrock_access.bedrock.findings import Finding
 from bedrock_access.bedrock.identifiers import Identifier, IdentifierError, parse_identifier
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.errors import quote_excerpt
 from bedrock_access.iam.variables import ContextValue
 
 UNSPECIFIED = "unspecified"
@@ -293,7 +294,7 @@ def expand(invocation: Invocation, env: Environment, catalog: Catalog) -> Expans
             Finding(
                 "unknown-region",
                 "error",
-                f"{region!r} is not an AWS Region the catalog knows",
+                f"{quote_excerpt(region)} is not an AWS Region the catalog knows",
                 f"did you mean {', '.join(near)}?" if near else None,
             )
         )
@@ -406,7 +407,7 @@ def _unknown_model(b: _Builder, text: str) -> None:
         Finding(
             "unknown-model",
             "error",
-            f"{text} is not a model or inference profile id the catalog (snapshot {b.catalog.snapshot_date}) knows",
+            f"{quote_excerpt(text)[1:-1] if len(text) <= 80 else quote_excerpt(text)} is not a model or inference profile id the catalog (snapshot {b.catalog.snapshot_date}) knows",
             f"did you mean {', '.join(near)}?" if near else None,
         )
     )

@@ -339,6 +339,10 @@ class Catalog:
         return closest_matches(text, tuple(sorted(self.regions)), n)
 
 
+# Beyond this length no Region or model id is "near" (a 4.9 MB Region value took 31 s to compare).
+MAX_SUGGEST_CHARS = 128
+
+
 def closest_matches(text: str, candidates: tuple[str, ...], n: int = 3) -> tuple[str, ...]:
     """Rank ``candidates`` against ``text``: ids that contain the text first, then by similarity.
 
@@ -347,8 +351,8 @@ def closest_matches(text: str, candidates: tuple[str, ...], n: int = 3) -> tuple
     """
     import difflib  # only needed on the error path
 
-    if n <= 0 or not text:
-        return ()
+    if n <= 0 or not text or len(text) > MAX_SUGGEST_CHARS:
+        return ()  # no id is that long; comparing would cost time in proportion to the text
     needle = text.strip().lower()
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(needle)

@@ -118,12 +118,12 @@ def _did_you_mean(suggestions: Sequence[str]) -> str:
 
 
 def _check_region(catalog: Catalog, region: str) -> Region:
-    from bedrock_access.errors import InputError
+    from bedrock_access.errors import InputError, quote_excerpt
 
     found = catalog.region(region)
     if found is None:
         raise InputError(
-            f"unknown Region {region!r} (snapshot {catalog.snapshot_date})"
+            f"unknown Region {quote_excerpt(region)} (snapshot {catalog.snapshot_date})"
             + _did_you_mean(catalog.closest_regions(region)),
             field="--region",
         )

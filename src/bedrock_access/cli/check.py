@@ -129,7 +129,12 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     from bedrock_access.iam.engine import PolicySet
     from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 
-    # Files named on the command line are read (and refused) whether or not a client is found.
+    # Flags and files named on the command line are checked whether or not a client is found.
+    if args.principal:
+        try:
+            caller_from_arn(args.principal)
+        except CallerError as exc:
+            raise InputError(str(exc), field="--principal") from None
     scenario = None
     if args.scenario:
         from bedrock_access.scenario import load_scenario

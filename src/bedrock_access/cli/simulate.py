@@ -136,6 +136,12 @@ def _run_single(args: argparse.Namespace) -> int:
 
     if not args.action:
         raise InputError("--action is required (or use --jsonl FILE)", field="--action")
+    if args.management_account is not None:
+        from bedrock_access.aws_ids import account_id_problem
+
+        problem = account_id_problem(args.management_account)
+        if problem is not None:
+            raise InputError(problem, field="--management-account")
     policies = PolicySet(
         identity=tuple(load_policy_arg(spec, f"identity[{i}]") for i, spec in enumerate(args.identity)),
         boundary=(load_policy_arg(args.boundary, "pb[0]"),) if args.boundary else None,

@@ -32,6 +32,7 @@ from bedrock_access.io_guard import (
     safe_display,
     structure_problem,
 )
+from bedrock_access.redact import echo
 from bedrock_access.scenario.model import PolicyRef, Scenario, ScpLevel
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -91,7 +92,8 @@ class _Doc:
     def check_keys(self, mapping: Mapping[str, Any], allowed: set[str], path: str) -> None:
         for key in mapping:
             if key not in allowed:
-                where = f"{path}.{key}" if path else str(key)
+                shown = str(key) if not echo(str(key)).startswith("<") else "<key not shown>"
+                where = f"{path}.{shown}" if path else shown
                 raise self.fail(
                     where, f"unknown key (expected one of: {', '.join(sorted(allowed))})", None, mapping, key
                 )
