@@ -247,10 +247,10 @@ def parse_catalog_bytes(data: bytes, *, source: str) -> Catalog:
 
 def load_catalog_file(path: str | Path) -> Catalog:
     """Load a catalog file in the packaged format from ``path`` (not cached)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read catalog: {exc.strerror or exc}", source=str(path)) from exc
+    from bedrock_access.io_guard import read_bytes
+
+    data = read_bytes(path, display=str(path), limit=50_000_000, what="catalog")
+    assert data is not None
     return parse_catalog_bytes(data, source=str(path))
 
 
