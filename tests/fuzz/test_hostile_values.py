@@ -9,7 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_support import CALL, PRINCIPAL, REPO, Result, assert_clean, run_process, scenario_text
+from hostile_support import (
+    CALL,
+    PRINCIPAL,
+    REPO,
+    URL_PASSWORD,
+    Result,
+    assert_clean,
+    run_process,
+    scenario_text,
+)
 
 
 def _scenario(tmp: Path, text: str) -> str:
@@ -227,3 +236,20 @@ def test_huge_region_in_client_settings_is_reported_briefly(
         result = run_main("check", _scenario(tmp_path, text), "--format", fmt)
         assert_clean(result, (1, 2))
         assert region not in result.out
+
+
+def test_an_internal_error_is_one_line_and_debug_adds_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, run_main: Callable[..., Result]
+) -> None:
+    import bedrock_access.cli.catalog as verb
+
+    def broken(args: object) -> int:
+        raise KeyError(f"boom https://user:{URL_PASSWORD}@example.com/")
+
+    monkeypatch.setattr(verb, "run", broken)
+    result = run_main("catalog", "regions")
+    assert_clean(result, (2,))
+    assert "internal error (KeyError" in result.err and "--debug" in result.err
+    debug = run_main("--debug", "catalog", "regions")
+    assert debug.code == 2 and "Traceback" in debug.err and "KeyError" in debug.err
+    assert URL_PASSWORD not in debug.err  # the traceback goes through the redactor too

@@ -153,6 +153,11 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     report = propose_fixes(scenario, load_catalog(), options)
     doc = fix_json(report)
+    from bedrock_access.output_guard import without_secrets
+
+    for alternative in doc.get("alternatives", []):
+        if alternative.get("client_settings"):  # printed and written: secrets become placeholders
+            alternative["client_settings"], _ = without_secrets(alternative["client_settings"])
     written: list[str] = []
     skipped = None
     if out is not None:
