@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from bedrock_access.bedrock.endpoints import runtime_host
 from bedrock_access.bedrock.error_causes import CAUSE_BY_CODE, CAUSES, Kind, NonIamCause
 from bedrock_access.bedrock.errors import (
     ACCESS_DENIED,
@@ -433,10 +434,9 @@ def _endpoint(text: str) -> tuple[str | None, str | None, str | None]:
         tries += 1
         token, _ = _read_token(text, start)
         host, _, path = token.partition("/")
-        labels = host.split(".")
         # bedrock-runtime.REGION.amazonaws.com, bedrock-runtime-fips.REGION..., VPC endpoint names differ.
-        if len(labels) >= 3 and labels[0] in ("bedrock-runtime", "bedrock-runtime-fips") and "-" in labels[1]:
-            region = labels[1]
+        region = runtime_host(host, aws_domain_only=False).region if host.count(".") >= 2 else None
+        if region is not None:
             model = operation = None
             segments = path.split("/")
             if len(segments) >= 2 and segments[0] == "model":

@@ -122,7 +122,7 @@ _CODES: dict[str, tuple[Severity, str] | tuple[Severity, str, VerdictEffect]] = 
     ),
     "PROFILE_AVAILABILITY_UNKNOWN": (
         "info",
-        "The client derived a sparse profile prefix (jp./au./ca./sa./apac.); whether the model has it needs the catalogue.",
+        "The client derived a sparse profile prefix (jp./au./ca./apac.); whether the model has it needs the catalogue.",
     ),
     "BARE_MODEL_ID": (
         "warning",

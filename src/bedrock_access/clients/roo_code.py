@@ -37,7 +37,7 @@ from bedrock_access.clients._common import (
     sourced_text,
     valid_region,
 )
-from bedrock_access.clients._ids import KNOWN_PREFIXES, parse_model
+from bedrock_access.clients._ids import is_profile_prefix, parse_model
 from bedrock_access.clients.aws_config import Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, SettingsLayer
 from bedrock_access.errors import InputError
@@ -164,7 +164,7 @@ class _Roo(ReaderState):
 
     def model_id(self, model: Sourced, region: Sourced) -> Sourced:
         ref = parse_model(model.value)
-        if ref.form == "arn" or (ref.form == "profile" and ref.prefix in KNOWN_PREFIXES):
+        if ref.form == "arn" or (ref.form == "profile" and is_profile_prefix(ref.prefix)):
             return Sourced(model.value, f"{model.origin} (verbatim)")
         if self.flag("awsUseGlobalInference") and _GLOBAL_RE.match(model.value):
             return Sourced(f"global.{model.value}", f"{model.origin} (global. from awsUseGlobalInference)")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from bedrock_access.iam.arn import parse_arn
+
 if TYPE_CHECKING:
     from bedrock_access.iam.engine import Authorizer, PolicySet
 
@@ -59,11 +61,10 @@ def resource_type_prefixes(service: str) -> frozenset[str]:
         return frozenset()
     prefixes = set()
     for entry in orjson.loads(raw).values():
-        arn = str(entry.get("arn", ""))
-        parts = arn.split(":", 5)
-        if len(parts) != 6:
+        arn = parse_arn(str(entry.get("arn", "")))
+        if arn is None:
             continue
-        literal = parts[5].split("${", 1)[0]
+        literal = arn.resource.split("${", 1)[0]
         for i, ch in enumerate(literal):
             if ch in "/:":
                 prefixes.add(literal[: i + 1])
