@@ -18,6 +18,7 @@ Every string in a :class:`ParsedError` has passed through :func:`~bedrock_access
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -241,6 +242,17 @@ _MESSAGE_KEYS = ('"message"', "'message'")
 _MAX_KEY_TRIES = 32
 
 
+def _occurrences(haystack: str, needle: str) -> Iterator[int]:
+    """The first :data:`_MAX_KEY_TRIES` positions of ``needle``: hostile text repeating a key cannot make
+    a scan quadratic."""
+    at = haystack.find(needle)
+    tries = 0
+    while at >= 0 and tries < _MAX_KEY_TRIES:
+        tries += 1
+        yield at
+        at = haystack.find(needle, at + 1)
+
+
 def _quoted_value(text: str, pos: int) -> str | None:
     """The string literal starting at ``pos`` (JSON double-quoted, or a Python single-quoted repr)."""
     if pos >= len(text):
@@ -272,10 +284,7 @@ def _quoted_value(text: str, pos: int) -> str | None:
 def _json_message(text: str, lower: str) -> str | None:
     """The value of the first non-empty ``message``/``Message`` key of a JSON or dict body."""
     for key in _MESSAGE_KEYS:
-        start = lower.find(key)
-        tries = 0
-        while start >= 0 and tries < _MAX_KEY_TRIES:
-            tries += 1
+        for start in _occurrences(lower, key):
             pos = start + len(key)
             while pos < len(text) and text[pos] in " \t":
                 pos += 1
@@ -286,7 +295,6 @@ def _json_message(text: str, lower: str) -> str | None:
                 value = _quoted_value(text, pos)
                 if value and value.strip():
                     return value.strip()
-            start = lower.find(key, start + 1)
     return None
 
 
@@ -392,14 +400,10 @@ _STATUS_MARKERS = ("error code", "status code", "statuscode", "status_code", "ht
 
 def _http_status(text: str, lower: str) -> int | None:
     for marker in _STATUS_MARKERS:
-        start = lower.find(marker)
-        tries = 0
-        while start >= 0 and tries < _MAX_KEY_TRIES:
-            tries += 1
+        for start in _occurrences(lower, marker):
             found = _read_status(text, start + len(marker))
             if found is not None:
                 return found
-            start = lower.find(marker, start + 1)
     # A paste that starts with the status: "400 Invocation of model ID ...", "502: Could not ...".
     head = text.lstrip()
     found = _status_at(head, 0)
@@ -428,10 +432,7 @@ def _after_code(text: str, code: str) -> str | None:
 
 def _endpoint(text: str) -> tuple[str | None, str | None, str | None]:
     """(Region, model id, operation) from a bedrock-runtime URL or host name in the text."""
-    start = text.find("bedrock-runtime")
-    tries = 0
-    while start >= 0 and tries < _MAX_KEY_TRIES:
-        tries += 1
+    for start in _occurrences(text, "bedrock-runtime"):
         token, _ = _read_token(text, start)
         host, _, path = token.partition("/")
         # bedrock-runtime.REGION.amazonaws.com, bedrock-runtime-fips.REGION..., VPC endpoint names differ.
@@ -447,7 +448,6 @@ def _endpoint(text: str) -> tuple[str | None, str | None, str | None]:
                         if segment == tail:
                             operation = name
             return region, model, operation
-        start = text.find("bedrock-runtime", start + 1)
     return None, None, None
 
 
@@ -559,16 +559,12 @@ def _context_anchor(text: str) -> int:
     """The earliest reason clause whose policy phrase we know, or -1."""
     best = -1
     for lead in (_EXPLICIT, _IMPLICIT):
-        at = text.find(lead)
-        tries = 0
-        while at >= 0 and tries < _MAX_KEY_TRIES:
-            tries += 1
+        for at in _occurrences(text, lead):
             explicit, policy_type, _, _, _ = _context(text, at)
             if explicit is not None and policy_type is not None:
                 if best < 0 or at < best:
                     best = at
                 break
-            at = text.find(lead, at + 1)
     return best
 
 
