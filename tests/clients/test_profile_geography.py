@@ -61,6 +61,35 @@ SECTIONS: dict[str, Section] = {
         "version": "0.125.0",
         "settings": {"model": pid, "aws_region": region},
     },
+    **{
+        f"cline-{version}": (
+            lambda pid, region, version=version: {
+                "kind": "cline",
+                "version": version,
+                "settings": {
+                    "actModeApiProvider": "bedrock",
+                    "planModeApiProvider": "bedrock",
+                    "actModeApiModelId": pid,
+                    "planModeApiModelId": pid,
+                    "awsRegion": region,
+                    "awsAuthentication": "profile",
+                    "awsProfile": "default",
+                },
+            }
+        )
+        for version in ("4.0.12", "4.1.13")
+    },
+    "roo-code": lambda pid, region: {
+        "kind": "roo-code",
+        "version": "3.50.0",
+        "settings": {
+            "apiProvider": "bedrock",
+            "apiModelId": pid,
+            "awsRegion": region,
+            "awsUseProfile": True,
+            "awsProfile": "default",
+        },
+    },
     "continue": lambda pid, region: {
         "kind": "continue",
         "version": "1.2.0",

@@ -385,6 +385,8 @@ class _Resolver:
                         origin=requested.origin,
                     )
                 )
+        # Claude Code's own Region -> prefix rule (its code, clients.md §1.4), not AWS's geography: whether
+        # the prefix serves the Region is the catalog's answer (PROFILE_GEO_MISMATCH).
         if r.startswith("us-"):
             prefix = "us"
         elif r.startswith("eu-"):

@@ -48,7 +48,8 @@ CLIENT = "Roo Code"
 CURRENT = "3.50.0"  # label only: the modelled source is commit cb836567 (2026-04-14)
 DEFAULT_MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 
-# AWS_INFERENCE_PROFILE_MAPPING, first startswith match wins.
+# Roo Code's own AWS_INFERENCE_PROFILE_MAPPING (first startswith match wins), not AWS's geography: it
+# builds ug. and sa. ids AWS does not know, which the catalog's prefix table catches.
 PREFIX_MAPPING: tuple[tuple[str, str], ...] = (
     ("ap-southeast-2", "au"),
     ("ap-southeast-4", "au"),
