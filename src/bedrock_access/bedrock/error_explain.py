@@ -79,47 +79,51 @@ def _partition(resource: str | None) -> str:
     return arn.partition if arn else "aws"
 
 
+# How each layer decided, for an explicit deny; " (applied through ...)" follows the first "the request".
+_EXPLICIT_CAUSE: dict[ReportedPolicyType, str] = {
+    "scp": "A Deny statement in a service control policy of the AWS Organization matches the request. "
+    "No IAM Allow can override it; only the organization's administrators can change the SCP.",
+    "identity": "A Deny statement in the caller's identity-based policies (role or user policies, group "
+    "policies, or an IAM Identity Center permission set) matches the request. Common shapes: a Region "
+    "restriction on aws:RequestedRegion, or a network restriction on aws:SourceIp (which is absent when "
+    "the call goes through a VPC endpoint, so a NotIpAddress deny then always fires).",
+    "boundary": "A Deny statement in the permissions boundary of the user or role matches the request.",
+    "session": "A Deny statement in the session policy, passed when the role session was created, matches "
+    "the request.",
+    "vpce": "The request went through a VPC interface endpoint whose endpoint policy denies it.",
+    "rcp": "A resource control policy denies the request. RCPs do not apply to Amazon Bedrock, so this "
+    "denial comes from another service.",
+    "resource": "A resource-based policy of the target denies the request. Amazon Bedrock has no "
+    "resource-based policies, so this denial comes from another service.",
+    "trust": "The role's trust policy denies this caller the right to assume it.",
+}
+
+# The same without an Allow: str.format templates with ``action`` and ``target`` (" on RESOURCE" or empty).
+_IMPLICIT_CAUSE: dict[ReportedPolicyType, str] = {
+    "scp": "At some level of the organization (root, an OU or the account) no service control policy "
+    "allows {action}: an allow-list SCP leaves it out.",
+    "identity": "None of the caller's identity-based policies allows {action}{target}.",
+    "boundary": "The permissions boundary does not allow {action}{target}; a boundary caps what "
+    "identity policies can grant.",
+    "session": "The session policy does not allow {action}{target}; a session policy caps what the "
+    "role's own policies grant for that session.",
+    "vpce": "The policy of the VPC endpoint the request went through does not allow {action}{target}.",
+    "rcp": "No resource control policy allows {action}. RCPs do not apply to Amazon Bedrock.",
+    "resource": "No resource-based policy allows {action}{target}, and the caller's own policies do "
+    "not either.",
+    "trust": "The role's trust policy does not allow this caller to assume it.",
+}
+
+
 def _layer_cause(p: ParsedError) -> str:
     """One sentence: which layer decided, and how, for any IAM denial."""
-    action = p.action or "the action"
-    target = f" on {p.resource}" if p.resource else ""
     if p.policy_type is None:
         return "AWS's message does not say which policy type decided."
     via = f" (applied through {_LAYER_NAME[p.via_policy_type]})" if p.via_policy_type else ""
     if p.explicit:
-        texts: dict[ReportedPolicyType, str] = {
-            "scp": "A Deny statement in a service control policy of the AWS Organization matches the request. "
-            "No IAM Allow can override it; only the organization's administrators can change the SCP.",
-            "identity": "A Deny statement in the caller's identity-based policies (role or user policies, group "
-            "policies, or an IAM Identity Center permission set) matches the request. Common shapes: a Region "
-            "restriction on aws:RequestedRegion, or a network restriction on aws:SourceIp (which is absent when "
-            "the call goes through a VPC endpoint, so a NotIpAddress deny then always fires).",
-            "boundary": "A Deny statement in the permissions boundary of the user or role matches the request.",
-            "session": "A Deny statement in the session policy, passed when the role session was created, matches "
-            "the request.",
-            "vpce": "The request went through a VPC interface endpoint whose endpoint policy denies it.",
-            "rcp": "A resource control policy denies the request. RCPs do not apply to Amazon Bedrock, so this "
-            "denial comes from another service.",
-            "resource": "A resource-based policy of the target denies the request. Amazon Bedrock has no "
-            "resource-based policies, so this denial comes from another service.",
-            "trust": "The role's trust policy denies this caller the right to assume it.",
-        }
-        return texts[p.policy_type].replace("the request", f"the request{via}", 1)
-    texts = {
-        "scp": f"At some level of the organization (root, an OU or the account) no service control policy "
-        f"allows {action}: an allow-list SCP leaves it out.",
-        "identity": f"None of the caller's identity-based policies allows {action}{target}.",
-        "boundary": f"The permissions boundary does not allow {action}{target}; a boundary caps what "
-        "identity policies can grant.",
-        "session": f"The session policy does not allow {action}{target}; a session policy caps what the "
-        "role's own policies grant for that session.",
-        "vpce": f"The policy of the VPC endpoint the request went through does not allow {action}{target}.",
-        "rcp": f"No resource control policy allows {action}. RCPs do not apply to Amazon Bedrock.",
-        "resource": f"No resource-based policy allows {action}{target}, and the caller's own policies do "
-        "not either.",
-        "trust": "The role's trust policy does not allow this caller to assume it.",
-    }
-    return texts[p.policy_type] + via
+        return _EXPLICIT_CAUSE[p.policy_type].replace("the request", f"the request{via}", 1)
+    target = f" on {p.resource}" if p.resource else ""
+    return _IMPLICIT_CAUSE[p.policy_type].format(action=p.action or "the action", target=target) + via
 
 
 def _layer_fixes(p: ParsedError) -> list[str]:
