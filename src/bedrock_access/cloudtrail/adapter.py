@@ -25,7 +25,7 @@ from bedrock_access.bedrock.error_parse import ParsedError, explain_parsed, pars
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.cloudtrail.records import FailedCall
 
-MAX_CACHED = 65_536
+MAX_CACHED = 16_384
 """Distinct (message, context) explanations kept; the oldest is dropped beyond this."""
 
 
@@ -52,6 +52,18 @@ class CallExplanation:
     model: str | None
     message: str
     parsed: ParsedError
+    caller_in_message: str | None = None  # the caller's ARN as the message printed it, if it did
+
+    def for_caller(self, principal: str) -> CallExplanation:
+        """This explanation as another caller's identical message would give it (their ARN in place)."""
+        if self.caller_in_message is None or self.caller_in_message == principal:
+            return self
+        return replace(
+            self,
+            message=self.message.replace(self.caller_in_message, principal),
+            cause=self.cause.replace(self.caller_in_message, principal),
+            caller_in_message=principal,
+        )
 
 
 def _envelope(call: FailedCall) -> str:
@@ -87,10 +99,14 @@ class Explainer:
         self.parsed_messages = 0
 
     def explain(self, call: FailedCall) -> CallExplanation:
+        principal = call.caller.principal
+        # Messages name the caller, so the same denial differs per developer; with the caller's ARN
+        # masked out of the key it is parsed once for all of them.
+        shared_message = call.raw_message.replace(principal, "\0") if principal in call.raw_message else None
         key = (
             call.error_code,
             call.operation,
-            call.raw_message,
+            shared_message if shared_message is not None else call.raw_message,
             call.model_id,
             call.source_region,
             call.caller.identity_center_permission_set,
@@ -98,8 +114,10 @@ class Explainer:
         )
         cached = self._cache.get(key)
         if cached is not None:
-            return cached
+            return cached.for_caller(principal)
         result = self._explain(call)
+        if shared_message is not None and principal in result.message:
+            result = replace(result, caller_in_message=principal)
         if len(self._cache) >= MAX_CACHED:
             del self._cache[next(iter(self._cache))]
         self._cache[key] = result

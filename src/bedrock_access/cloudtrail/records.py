@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from bedrock_access.bedrock.checks import action_for
@@ -92,6 +93,13 @@ class FailedCall:
         return self.caller.account
 
 
+@lru_cache(maxsize=65_536)
+def _redacted(value: str) -> str:
+    # Records repeat the same principals, models and hosts; redacting each distinct value once keeps a
+    # million records fast. The cache is bounded and holds only redacted output keyed by its input.
+    return redact(value)
+
+
 def _text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
     if value is None:
         return None
@@ -103,7 +111,7 @@ def _text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
     value = value.strip()
     if not value or value.lower() == "null":
         return None
-    return redact(value[:limit])
+    return _redacted(value[:limit])
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
