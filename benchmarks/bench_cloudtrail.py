@@ -196,7 +196,7 @@ def main() -> None:
     cmd = [sys.executable, "-m", "bedrock_access", "explain", "--cloudtrail", str(folder / "AWSLogs")]
     cmd += ["--format", output]
     start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=False)
+    done = subprocess.run(cmd, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if done.returncode not in (0, 1):
