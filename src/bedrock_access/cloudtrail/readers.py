@@ -246,20 +246,26 @@ def _read_stream(path: str, stream: _Stream, head: bytes) -> Iterator[Item]:
         key = keyed.group(1).decode() if keyed is not None else None
         yield from _read_array(path, stream, head, key)
     elif start.startswith(b"{"):
-        first_line = start.split(b"\n", 1)[0]
-        if _is_json_object(first_line):
-            yield from _read_json_lines(path, stream, head)
-        else:
+        first = _json_object(start.split(b"\n", 1)[0])
+        if first is None or any(isinstance(first.get(key), list) for key in _ARRAY_KEYS):
+            # Pretty-printed, or one line holding a whole document with its keys in another order.
             yield from _read_document(path, stream, head)
+        elif isinstance(_element(path, 1, first), Problem):
+            yield Problem(
+                path, "not CloudTrail: the first line is not a record, event or exported row", "file"
+            )
+        else:
+            yield from _read_json_lines(path, stream, head)
     else:
         yield from _read_csv(path, stream, head)
 
 
-def _is_json_object(line: bytes) -> bool:
+def _json_object(line: bytes) -> dict[str, Any] | None:
     try:
-        return isinstance(orjson.loads(line), dict)
+        value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return False
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _element(path: str, index: int, value: Any) -> Item:
@@ -402,7 +408,13 @@ class _ArrayReader:
                 yield self._cut(count, f"record {count + 1} is not valid JSON; rest of the file skipped")
                 return
             count += 1
+            size = end - self.pos
             self.pos = end
+            if size > MAX_RECORD_CHARS:
+                yield Problem(
+                    self.path, f"record {count} is larger than {MAX_RECORD_CHARS} characters", "record"
+                )
+                continue
             yield _element(self.path, count, value)
 
     def _cut(self, count: int, message: str) -> Problem:
