@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bedrock_access.bedrock.error_parse import explain_parsed, parse_error
+from bedrock_access.bedrock.error_scan import parse_error
 from bedrock_access.bedrock.reevaluate import destinations_of
 from bedrock_access.catalog import load_catalog
 from bedrock_access.cloudtrail.adapter import Explainer
 from bedrock_access.cloudtrail.pipeline import Filters, run
 from bedrock_access.cloudtrail.records import failed_call
+from bedrock_access.explaining import explain_error
 
 from ._samples import ALICE, BOB, SCP_DENY, SONNET, denial, record, sample_records
 
@@ -28,7 +29,7 @@ def test_explanation_is_explains_own():
     )
     assert call is not None
     got = Explainer(catalog).explain(call)
-    expected = explain_parsed(parse_error(message), lambda m, r: destinations_of(catalog, m, r))
+    expected = explain_error(parse_error(message), lambda m, r: destinations_of(catalog, m, r))
     assert (got.code, got.cause) == (expected.code, expected.cause)
     assert got.fixes[: len(expected.fixes)] == expected.fixes
     assert got.code == "cris-destination-check"

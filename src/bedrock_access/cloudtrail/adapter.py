@@ -1,15 +1,16 @@
 """One failed call explained the way ``bedrock-access explain`` explains a pasted error.
 
-This is the only module of the package that imports the error parser
-(:mod:`bedrock_access.bedrock.error_parse`); when that module is split or renamed, only the imports
-below change.
+This is the only module of the package that imports the error reading modules
+(:mod:`bedrock_access.bedrock.error_scan` for ``parse_error`` and :mod:`bedrock_access.explaining` for
+``explain_error``, the explanation with the clients' advice that ``explain`` prints); when they move,
+only the imports below change.
 
 The record's errorMessage is read with ``parse_error`` inside botocore's envelope built from the
 record (``An error occurred (errorCode) when calling the eventName operation: errorMessage``), so the
 exception name and the operation are known even when the message names neither. What the message
 leaves out is then taken from the record: the model or profile the client sent
 (``requestParameters.modelId``) and the Region it called (``awsRegion``). The explanation itself is
-``explain_parsed`` with the catalog's routing, as ``explain`` runs it; the record adds notes where it
+``explain_error`` with the catalog's routing, as ``explain`` runs it; the record adds notes where it
 knows more (an Identity Center permission set, a VPC endpoint).
 
 Explanations are cached per distinct message and context, so a month of logs with the same few
@@ -21,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bedrock_access.bedrock.error_parse import ParsedError, explain_parsed, parse_error
+from bedrock_access.bedrock.error_scan import ParsedError, parse_error
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.cloudtrail.records import FailedCall
+from bedrock_access.explaining import explain_error
 
 MAX_CACHED = 16_384
 """Distinct (message, context) explanations kept; the oldest is dropped beyond this."""
@@ -133,7 +135,7 @@ class Explainer:
             updates["endpoint_region"] = call.source_region
         if updates:
             parsed = replace(parsed, **updates)
-        explanation = explain_parsed(parsed, self._destinations)
+        explanation = explain_error(parsed, self._destinations)
         return CallExplanation(
             code=explanation.code,
             kind=parsed.kind,
