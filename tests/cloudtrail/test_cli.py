@@ -233,3 +233,17 @@ def test_secrets_in_records_never_appear(tmp_path, capsys):
         assert code == 1
         assert "YmVkcm9jay5hbWF6b25hd3Mu" not in out + err, fmt
         assert SECRET.search(out + err) is None, fmt
+
+
+def test_every_example_command_in_the_docs_runs(capsys):
+    commands = [
+        line.split()[1:]
+        for path in (ROOT / "docs" / "cloudtrail.md", ROOT / "README.md")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("bedrock-access explain --cloudtrail examples/")
+    ]
+    assert len(commands) >= 6
+    for command in commands:
+        args = command[: command.index("#")] if "#" in command else command
+        assert main(args) == 1, args  # the examples hold failed calls
+        capsys.readouterr()
