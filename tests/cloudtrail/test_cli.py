@@ -247,3 +247,22 @@ def test_every_example_command_in_the_docs_runs(capsys):
         args = command[: command.index("#")] if "#" in command else command
         assert main(args) == 1, args  # the examples hold failed calls
         capsys.readouterr()
+
+
+def test_client_controlled_values_cannot_inject_escapes_or_formulas(tmp_path, capsys):
+    # A model id is whatever the client sent: an invalid one is logged as a ValidationException.
+    rec = record(
+        model='=HYPERLINK("http://example.com")\x1b[31m',
+        error_code="ValidationException",
+        message="The provided model identifier is invalid.\x1b]0;title\x07",
+    )
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps({"Records": [rec]}))
+    for fmt in ("text", "json", "markdown", "csv"):
+        code, out, _ = _run(capsys, "--cloudtrail", str(path), "--format", fmt)
+        assert code == 1
+        assert "\x1b" not in out and "\x07" not in out, fmt
+    _, out, _ = _run(capsys, "--cloudtrail", str(path), "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["model_id"].startswith("'=HYPERLINK")
+    assert row["explanation_code"] == "invalid-model-id"

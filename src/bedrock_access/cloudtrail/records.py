@@ -93,11 +93,17 @@ class FailedCall:
         return self.caller.account
 
 
+# Control characters in a record (a model id is whatever the client sent) must not reach a terminal
+# as escape sequences: they become spaces. Messages keep their line breaks and tabs.
+_CONTROL = {code: " " for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_MESSAGE_CONTROL = {code: sub for code, sub in _CONTROL.items() if code not in (0x09, 0x0A, 0x0D)}
+
+
 @lru_cache(maxsize=65_536)
 def _redacted(value: str) -> str:
     # Records repeat the same principals, models and hosts; redacting each distinct value once keeps a
     # million records fast. The cache is bounded and holds only redacted output keyed by its input.
-    return redact(value)
+    return redact(value.translate(_CONTROL))
 
 
 def _text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
@@ -252,7 +258,9 @@ def failed_call(record: Mapping[str, Any], source: str) -> FailedCall | None:
         action=MANTLE_ACTION if service == MANTLE_SOURCE else action_for(operation),
         service=service,
         error_code=error_code,
-        raw_message=(message[:MAX_MESSAGE_CHARS] if isinstance(message, str) else ""),
+        raw_message=(
+            message[:MAX_MESSAGE_CHARS].translate(_MESSAGE_CONTROL) if isinstance(message, str) else ""
+        ),
         caller=read_caller(record, bearer, bearer_type),
         source_region=region,
         model_id=model,

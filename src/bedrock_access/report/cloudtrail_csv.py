@@ -40,6 +40,15 @@ COLUMNS = (
 )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet would run a cell starting with ``=``, ``+``, ``-`` or ``@`` as a formula; the values
+    come from clients (a model id is whatever was sent), so such a cell gets a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def _flag(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
@@ -58,30 +67,29 @@ class FailureCsv:
 
     def row(self, call: FailedCall, explanation: CallExplanation) -> None:
         self.header()
-        self._writer.writerow(
-            (
-                timestamp(call.event_time),
-                call.event_id or "",
-                call.account or "",
-                call.caller.principal,
-                call.caller.kind,
-                _flag(call.caller.api_key),
-                call.source_region,
-                call.endpoint or "",
-                call.source_ip or "",
-                call.vpc_endpoint or "",
-                call.operation,
-                call.action,
-                call.model_id or "",
-                call.error_code,
-                explanation.kind,
-                explanation.code,
-                explanation.policy_type or "",
-                _flag(explanation.explicit),
-                explanation.denied_action,
-                explanation.denied_resource or "",
-                explanation.denied_region or "",
-                explanation.message,
-                call.source,
-            )
+        row = (
+            timestamp(call.event_time),
+            call.event_id or "",
+            call.account or "",
+            call.caller.principal,
+            call.caller.kind,
+            _flag(call.caller.api_key),
+            call.source_region,
+            call.endpoint or "",
+            call.source_ip or "",
+            call.vpc_endpoint or "",
+            call.operation,
+            call.action,
+            call.model_id or "",
+            call.error_code,
+            explanation.kind,
+            explanation.code,
+            explanation.policy_type or "",
+            _flag(explanation.explicit),
+            explanation.denied_action,
+            explanation.denied_resource or "",
+            explanation.denied_region or "",
+            explanation.message,
+            call.source,
         )
+        self._writer.writerow(tuple(_cell(value) for value in row))

@@ -70,7 +70,9 @@ def group_title(group: FailureGroup) -> str:
     layer = layer_phrase(explanation)
     if layer:
         parts.append(layer)
-    if explanation.denied_region:
+    if explanation.denied_region == "unspecified":
+        parts.append("denied on the Region-less check (unspecified)")
+    elif explanation.denied_region:
         parts.append(f"denied in {explanation.denied_region}")
     return " · ".join(parts)
 
