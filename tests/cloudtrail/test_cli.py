@@ -188,7 +188,7 @@ def test_bad_input_is_reported_and_the_run_goes_on(tmp_path, capsys):
     assert "notes.json: not CloudTrail" in err
     assert re.search(r"cut\.json\.gz: gzip stream is truncated; read [1-9]\d* records before the cut", err)
     assert "z.json: record 1: awsRegion: missing" in err
-    assert "bad input: 1 files not read, 1 read only in part, 1 records skipped" in err
+    assert "bad input: 1 file not read, 1 file read only in part, 1 record skipped" in err
 
 
 @pytest.mark.parametrize(

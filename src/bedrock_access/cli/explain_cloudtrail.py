@@ -49,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}" + ("" if number == 1 else "s")
+
+
 def _time(value: str | None, option: str, *, end_of_day: bool) -> datetime | None:
     if value is None:
         return None
@@ -115,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if summary.problems:
         print(
-            f"bedrock-access: bad input: {summary.files_skipped:,} files not read, {summary.files_cut:,} read "
-            f"only in part, {summary.records_skipped:,} records skipped",
+            f"bedrock-access: bad input: {_count(summary.files_skipped, 'file')} not read, "
+            f"{_count(summary.files_cut, 'file')} read only in part, "
+            f"{_count(summary.records_skipped, 'record')} skipped",
             file=sys.stderr,
         )
     if summary.records_read == 0 and summary.problems:
