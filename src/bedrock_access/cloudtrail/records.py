@@ -99,6 +99,11 @@ _CONTROL = {code: " " for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _MESSAGE_CONTROL = {code: sub for code, sub in _CONTROL.items() if code not in (0x09, 0x0A, 0x0D)}
 
 
+# Event ids (UUIDs) and IP addresses differ on every record; made only of these characters a value
+# cannot hold any credential redact() knows (each needs a letter outside a-f), so it skips the cache.
+_PLAIN = frozenset("0123456789abcdefABCDEF-.:")
+
+
 @lru_cache(maxsize=65_536)
 def _redacted(value: str) -> str:
     # Records repeat the same principals, models and hosts; redacting each distinct value once keeps a
@@ -117,7 +122,10 @@ def _text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
     value = value.strip()
     if not value or value.lower() == "null":
         return None
-    return _redacted(value[:limit])
+    value = value[:limit]
+    if _PLAIN.issuperset(value):
+        return value
+    return _redacted(value)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
