@@ -112,20 +112,18 @@ def _redacted(value: str) -> str:
 
 
 def _text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
-    if value is None:
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, bool | int | float):
+        text = str(value)
+    else:
         return None
-    if not isinstance(value, str):
-        if isinstance(value, bool | int | float):
-            value = str(value)
-        else:
-            return None
-    value = value.strip()
-    if not value or value.lower() == "null":
+    if not text or text.lower() == "null":
         return None
-    value = value[:limit]
-    if _PLAIN.issuperset(value):
-        return value
-    return _redacted(value)
+    text = text[:limit]
+    if _PLAIN.issuperset(text):
+        return text
+    return _redacted(text)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
