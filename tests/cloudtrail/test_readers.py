@@ -209,3 +209,87 @@ def test_an_over_long_record_is_refused(tmp_path, monkeypatch):
 def test_csv_without_cloudtrail_columns_is_not_cloudtrail(tmp_path):
     items = list(read_file(_write(tmp_path / "x.csv", "name,value\na,1\n")))
     assert isinstance(items[0], Problem) and "not CloudTrail" in items[0].message
+
+
+def test_athena_select_star_csv_with_struct_columns(tmp_path):
+    import csv as csv_module
+    import io
+
+    from bedrock_access.cloudtrail.records import failed_call
+
+    rec = sample_records()[0]
+    identity = rec["userIdentity"]
+    struct = (
+        f"{{type=AssumedRole, principalid={identity['principalId']}, arn={identity['arn']}, "
+        f"accountid={identity['accountId']}, invokedby=null, accesskeyid={identity['accessKeyId']}, "
+        "username=null, sessioncontext={attributes={mfaauthenticated=false, creationdate=2026-11-02T09:00:00Z}, "
+        "sessionissuer={type=Role, principalid=AROAEXAMPLEID, arn=arn:aws:iam::111122223333:role/x, "
+        "accountid=111122223333, username=AWSReservedSSO_Developer_0123456789abcdef}}}"
+    )
+    out = io.StringIO()
+    writer = csv_module.writer(out, quoting=csv_module.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(
+        [
+            "eventversion",
+            "useridentity",
+            "eventtime",
+            "eventsource",
+            "eventname",
+            "awsregion",
+            "sourceipaddress",
+            "useragent",
+            "errorcode",
+            "errormessage",
+            "requestparameters",
+            "responseelements",
+            "additionaleventdata",
+            "requestid",
+            "eventid",
+            "resources",
+            "eventtype",
+            "apiversion",
+            "readonly",
+            "recipientaccountid",
+            "serviceeventdetails",
+            "sharedeventid",
+            "vpcendpointid",
+            "tlsdetails",
+        ]
+    )
+    writer.writerow(
+        [
+            "1.11",
+            struct,
+            rec["eventTime"],
+            rec["eventSource"],
+            rec["eventName"],
+            rec["awsRegion"],
+            rec["sourceIPAddress"],
+            rec["userAgent"],
+            rec["errorCode"],
+            rec["errorMessage"],
+            json.dumps(rec["requestParameters"]),
+            "",
+            "",
+            rec["requestID"],
+            rec["eventID"],
+            "[]",
+            "AwsApiCall",
+            "",
+            "true",
+            rec["recipientAccountId"],
+            "",
+            "",
+            "",
+            "{tlsversion=TLSv1.3, ciphersuite=TLS_AES_128_GCM_SHA256, "
+            "clientprovidedhostheader=bedrock-runtime.us-east-1.amazonaws.com}",
+        ]
+    )
+    [item] = list(read_file(_write(tmp_path / "star.csv", out.getvalue())))
+    assert not isinstance(item, Problem)
+    call = failed_call(item[2], "star.csv#1")
+    assert call is not None
+    assert call.caller.principal == identity["arn"]
+    assert call.caller.identity_center_permission_set == "Developer"
+    assert call.model_id == "us.anthropic.claude-sonnet-4-6"
+    assert call.endpoint == "bedrock-runtime.us-east-1.amazonaws.com"
