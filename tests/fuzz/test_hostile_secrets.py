@@ -225,11 +225,11 @@ def test_kill_9_leaves_no_secret_in_temporary_directories(tmp_path: Path) -> Non
     for secret in SECRETS:
         assert secret not in leftovers
     # Stale temporary directories of dead processes are cleaned by the next run into the same place.
-    stale = tmp_path / f".out0.tmp-{2**22 + 12345}-abc"
+    stale = tmp_path / f".out-next.tmp-{2**22 + 12345}-abc"  # above Linux's pid_max: a dead process
     stale.mkdir()
     (stale / "scenario.yaml").write_text("stale\n", encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-m", "bedrock_access", "fix", str(scenario), "--out", str(tmp_path / "out0")],
+        [sys.executable, "-m", "bedrock_access", "fix", str(scenario), "--out", str(tmp_path / "out-next")],
         env=env,
         capture_output=True,
         check=False,

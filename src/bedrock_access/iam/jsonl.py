@@ -290,7 +290,6 @@ def _exact_number(text: bytes | str, approximate: float) -> Any:
 
 
 def _internal(exc: BaseException) -> str:
-    from bedrock_access.redact import redact
-
-    detail = redact(str(exc))[:160].replace("\n", " ")
+    # Short and on one line; the output stream is redacted on its way out (bedrock_access.output_guard).
+    detail = str(exc)[:160].replace("\n", " ")
     return f"this line could not be decided ({type(exc).__name__}: {detail}); please report it"
