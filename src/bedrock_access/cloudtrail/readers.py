@@ -129,7 +129,11 @@ def _byte_chunks(path: str) -> Iterator[bytes]:
 
     Raises :class:`_Truncated` when a gzip stream ends early and :class:`_Corrupt` when it is damaged.
     """
-    with open(path, "rb") as f:
+    from bedrock_access.io_guard import open_regular
+
+    fd = open_regular(path, what="the CloudTrail file")  # a FIFO or a device would hang or never end
+    assert fd is not None
+    with os.fdopen(fd, "rb") as f:
         raw = f.read(CHUNK_BYTES)
         if not raw.startswith(_GZIP_MAGIC):
             while raw:
