@@ -44,7 +44,7 @@ from bedrock_access.clients._common import (
 from bedrock_access.clients.aws_config import Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution
 from bedrock_access.errors import InputError
-from bedrock_access.redact import access_key_kind
+from bedrock_access.redact import access_key_kind, echo
 
 KIND_BOTO3 = "boto3"
 KIND_AWS_CLI = "aws-cli"
@@ -309,7 +309,7 @@ class _Boto(ReaderState):
         value, origin = found
         if value not in OPERATIONS:
             raise InputError(
-                f"unknown operation {value!r} (expected one of {', '.join(OPERATIONS)})",
+                f"unknown operation {echo(str(value))} (expected one of {', '.join(OPERATIONS)})",
                 source=origin,
                 field="operation",
             )

@@ -32,7 +32,7 @@ from bedrock_access.io_guard import (
     safe_display,
     structure_problem,
 )
-from bedrock_access.redact import echo
+from bedrock_access.redact import echo, quote_safely
 from bedrock_access.scenario.model import PolicyRef, Scenario, ScpLevel
 
 MAX_SCENARIO_BYTES = 5_000_000
@@ -490,7 +490,7 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
         if operation not in OPERATIONS:
             raise doc.fail(
                 f"{path}.operation",
-                f"must be one of {', '.join(OPERATIONS)}, not {operation!r}",
+                f"must be one of {', '.join(OPERATIONS)}, not {quote_safely(operation)}",
                 None,
                 inv,
                 "operation",
@@ -498,7 +498,11 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
         auth = doc.opt_string(inv, "auth", path) or "sigv4"
         if auth not in AUTH_MODES:
             raise doc.fail(
-                f"{path}.auth", f"must be one of {', '.join(AUTH_MODES)}, not {auth!r}", None, inv, "auth"
+                f"{path}.auth",
+                f"must be one of {', '.join(AUTH_MODES)}, not {quote_safely(auth)}",
+                None,
+                inv,
+                "auth",
             )
         label = doc.opt_string(inv, "label", path) or f"{model} in {region}"
         out.append(
