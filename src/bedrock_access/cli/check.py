@@ -13,12 +13,15 @@ Expand every invocation into the authorization checks AWS makes (one per Region 
 the IAM engine, and report the verdict, the blocking statement and the error the user will see.
 
   bedrock-access check examples/control-tower-region-deny.yaml      a scenario file
+  bedrock-access check scenarios/ more.yaml --format sarif          every *.yaml/*.yml under a folder, and a file
+  bedrock-access check -                                            a scenario on standard input
   bedrock-access check                                              this machine's client configuration
   bedrock-access check --scp r-root=full.json --scp ou-dev=deny.json --policies role.json
   bedrock-access check --scenario org.yaml                          this machine, that organization
 
-Exit status: 0 all allowed (without policies: nothing wrong found), 1 any call denied or invalid or a
-client configuration error, 2 input error.
+Exit status (one for all paths): 0 all allowed (without policies: nothing wrong found), 1 any call
+denied or invalid or a client configuration error, 2 input error (a path that does not exist included).
+Colour only on a terminal, never with NO_COLOR set.
 """
 
 
@@ -29,7 +32,12 @@ def add_parser(sub: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("scenario_file", nargs="?", metavar="SCENARIO", help="scenario file (docs/scenario.md)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="scenario files (docs/scenario.md), folders (every *.yaml/*.yml inside) or - for standard input",
+    )
     p.add_argument(
         "--scenario",
         help="without SCENARIO: take principal, policies, organization and network "
@@ -54,55 +62,162 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--cline-settings", metavar="FILE", help="Cline settings file to read (its stored state JSON)"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="text: only the failing calls, one line each, and the verdict",
+    )
+    p.add_argument(
+        "--save-scenario",
+        metavar="FILE",
+        help="without PATH: write what this check resolved (caller, policies, calls) as a scenario for `fix`",
+    )
     p.set_defaults(run=run)
+
+
+FORMATS = ("text", "json", "sarif", "junit", "markdown")
 
 
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    import orjson
-
     from bedrock_access.catalog import load_catalog
-    from bedrock_access.checking import run_scenario
-    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
-    from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
-    from bedrock_access.report.check_text import check_text
 
     catalog = load_catalog()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if args.scenario_file:
+    if args.paths:
         for flag in ("scenario", "policies", "scp", "principal", "cline_settings", "client_version"):
             if getattr(args, flag):
                 raise InputError(
                     f"--{flag.replace('_', '-')} applies only when no SCENARIO is given",
                     field=f"--{flag.replace('_', '-')}",
                 )
-        from bedrock_access.scenario import load_scenario
-
-        result = run_scenario(
-            load_scenario(args.scenario_file),
-            catalog,
-            rcp_services=rcp_supported_services(),
-            resource_types=resource_type_prefixes,
-            now=now,
-        )
+        if args.save_scenario:
+            raise InputError(
+                "--save-scenario applies only when no SCENARIO is given", field="--save-scenario"
+            )
+        located = _scenario_runs(args.paths, catalog, now)
     else:
-        result = _local(args, catalog, now)
-        if result is None:
+        local = _local(args, catalog, now)
+        if local is None:
             sys.stdout.write(
                 "No Bedrock client configuration found on this machine: no Claude Code, Cline, Continue or "
                 "LiteLLM settings, no ~/.aws files and no AWS variables. Nothing to check.\n"
                 "Give a scenario file (see docs/scenario.md), or configure a client first.\n"
             )
             return 0
-    verdict = overall_verdict(result.assessments)
+        located = [local]
+    _write(args, located, catalog.snapshot_date)
+    return _exit_code(located)
+
+
+def _read_scenario(path: str) -> tuple[Any, str]:
+    """The scenario at ``path`` (``-``: standard input) and its text, for line numbers."""
+    from pathlib import Path
+
+    from bedrock_access.scenario import load_scenario
+    from bedrock_access.scenario.discover import STDIN
+    from bedrock_access.scenario.load import MAX_SCENARIO_BYTES, parse_scenario
+
+    if path == STDIN:
+        text = sys.stdin.read(MAX_SCENARIO_BYTES + 1)
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise InputError(f"scenario is larger than {MAX_SCENARIO_BYTES} bytes", source="<stdin>")
+        return parse_scenario(text, source="<stdin>", base_dir=Path.cwd()), text
+    scenario = load_scenario(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return scenario, text
+
+
+def _scenario_runs(paths: list[str], catalog: Any, now: str) -> list[Any]:
+    """Every scenario loaded first (a bad one stops the run before anything is printed), then checked."""
+    from bedrock_access.checking import run_scenario
+    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
+    from bedrock_access.report.calls import LocatedRun
+    from bedrock_access.scenario.discover import scenario_paths
+    from bedrock_access.scenario.locate import field_lines
+
+    loaded = [_read_scenario(p) for p in scenario_paths(paths)]
+    rcp = rcp_supported_services()
+    return [
+        LocatedRun(
+            run_scenario(scenario, catalog, rcp_services=rcp, resource_types=resource_type_prefixes, now=now),
+            field_lines(text),
+        )
+        for scenario, text in loaded
+    ]
+
+
+def _exit_code(located: list[Any]) -> int:
+    from bedrock_access.report.check_json import exit_code
+
+    return max((exit_code(r.run) for r in located), default=0)
+
+
+def _colour(stream: Any) -> bool:
+    """Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org)."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def _write(args: argparse.Namespace, located: list[Any], snapshot: str) -> None:
+    import orjson
+
+    from bedrock_access.report.check_json import check_json, overall_verdict
+
+    every = [a for r in located for a in r.run.assessments]
+    verdict = overall_verdict(every)
     if args.format == "json":
-        doc = check_json(result, snapshot=catalog.snapshot_date)
+        docs = [check_json(r.run, snapshot=snapshot) for r in located]
+        doc = docs[0] if len(docs) == 1 else _combined_json(docs, verdict)
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.format == "sarif":
+        from bedrock_access.report.check_sarif import check_sarif
+
+        sys.stdout.write(orjson.dumps(check_sarif(located), option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.format == "junit":
+        from bedrock_access.report.check_junit import check_junit
+
+        sys.stdout.write(check_junit(located))
+    elif args.format == "markdown":
+        from bedrock_access.report.check_markdown import check_markdown
+
+        sys.stdout.write(check_markdown(located, verdict=verdict) + "\n")
     else:
-        sys.stdout.write(check_text(result, snapshot=catalog.snapshot_date, verdict=verdict) + "\n")
-    return exit_code(result)
+        from bedrock_access.report.check_text import TextStyle, checks_text
+
+        style = TextStyle(colour=_colour(sys.stdout), width=_width(sys.stdout), quiet=bool(args.quiet))
+        sys.stdout.write(checks_text(located, snapshot=snapshot, verdict=verdict, style=style) + "\n")
+
+
+def _width(stream: Any) -> int:
+    """The terminal's width (or $COLUMNS); 0, no wrapping, when the output goes to a file or pipe."""
+    import os
+    import shutil
+
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()) and not os.environ.get("COLUMNS"):
+        return 0
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _combined_json(docs: list[dict[str, Any]], verdict: str) -> dict[str, Any]:
+    from bedrock_access.report.check_json import SCHEMA_VERSION
+
+    summary = {"allowed": 0, "denied": 0, "invalid": 0, "unknown": 0}
+    for doc in docs:
+        for key, n in doc["summary"].items():
+            summary[key] += n
+    return {"schema_version": SCHEMA_VERSION, "verdict": verdict, "summary": summary, "scenarios": docs}
 
 
 def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
@@ -118,6 +233,16 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     from bedrock_access.iam.engine import PolicySet
     from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
 
+    # Named inputs first: a missing policy or scenario file is an input error even when this machine
+    # has no client to check.
+    scenario = None
+    if args.scenario:
+        from bedrock_access.scenario import load_scenario
+
+        scenario = load_scenario(args.scenario)
+    extra_identity = tuple(load_policy_arg(f, f"identity[{i}]") for i, f in enumerate(args.policies))
+    extra_levels = level_args(args.scp, "--scp") if args.scp else None
+
     env = dict(os.environ)
     configs = read_local_machine(
         env, Path.home(), Path.cwd(), run=None if args.client_version else run_command
@@ -130,11 +255,6 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     clients = [resolve(c) for c in configs]
     invocations = [inv for c in clients for inv in c.invocations]
 
-    scenario = None
-    if args.scenario:
-        from bedrock_access.scenario import load_scenario
-
-        scenario = load_scenario(args.scenario)
     notes: list[str] = []
     if args.principal:
         principal = args.principal
@@ -152,20 +272,19 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
         raise InputError(str(exc), field="--principal") from None
 
     policies = scenario.policy_set() if scenario is not None else None
-    if args.policies or args.scp:
+    if extra_identity or extra_levels is not None:
         base = policies or PolicySet()
         policies = PolicySet(
-            identity=(
-                *base.identity,
-                *(load_policy_arg(f, f"identity[{i}]") for i, f in enumerate(args.policies)),
-            ),
+            identity=(*base.identity, *extra_identity),
             boundary=base.boundary,
             session=base.session,
-            scp_levels=level_args(args.scp, "--scp") if args.scp else base.scp_levels,
+            scp_levels=extra_levels if extra_levels is not None else base.scp_levels,
             vpc_endpoint=base.vpc_endpoint,
             management_account=base.management_account,
         )
-    return run(
+    from bedrock_access.report.calls import LocatedRun
+
+    checked = run(
         source=args.scenario,
         caller=caller,
         invocations=invocations,
@@ -180,6 +299,7 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
         now=now,
         notes=notes,
     )
+    return LocatedRun(checked)
 
 
 def _with_overrides(config: Any, args: argparse.Namespace) -> Any:
