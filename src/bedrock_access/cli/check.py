@@ -226,7 +226,7 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     from pathlib import Path
 
     from bedrock_access.bedrock.caller import CallerError, caller_from_arn
-    from bedrock_access.checking import caller_from_hints, run
+    from bedrock_access.checking import guess_caller, run, sso_uncertainty
     from bedrock_access.cli.policy_args import level_args, load_policy_arg
     from bedrock_access.clients import resolve
     from bedrock_access.clients.local import read_local_machine, run_command
@@ -256,20 +256,19 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
     invocations = [inv for c in clients for inv in c.invocations]
 
     notes: list[str] = []
+    sso_set = None
     if args.principal:
-        principal = args.principal
+        try:
+            caller = caller_from_arn(args.principal)
+        except CallerError as exc:
+            raise InputError(str(exc), field="--principal") from None
     elif scenario is not None:
-        principal = None
+        caller = scenario.caller
     else:
-        principal, note = caller_from_hints(clients)
-        if note:
-            notes.append(note)
-    try:
-        caller = (
-            scenario.caller if scenario is not None and principal is None else caller_from_arn(str(principal))
-        )
-    except CallerError as exc:
-        raise InputError(str(exc), field="--principal") from None
+        guess = guess_caller(clients)
+        caller, sso_set = guess.caller, guess.sso_permission_set
+        if guess.note:
+            notes.append(guess.note)
 
     policies = scenario.policy_set() if scenario is not None else None
     if extra_identity or extra_levels is not None:
@@ -282,6 +281,11 @@ def _local(args: argparse.Namespace, catalog: Any, now: str) -> Any:
             vpc_endpoint=base.vpc_endpoint,
             management_account=base.management_account,
         )
+    if sso_set is not None:
+        notes.extend(f"uncertain: {n}" for n in sso_uncertainty(policies, sso_set))
+    if args.save_scenario:
+        _save_scenario(args, scenario, caller, invocations)
+
     from bedrock_access.report.calls import LocatedRun
 
     checked = run(
@@ -329,3 +333,66 @@ def _cline_config(path: str, env: dict[str, str]) -> Any:
     return ClientConfig(
         "cline", MappingProxyType(env), (SettingsLayer(path, MappingProxyType(data), "state"),)
     )
+
+
+def _policy_document(spec: str) -> tuple[str, Any]:
+    """The name and document of a ``--policies``/``--scp`` argument (already parsed once, so readable)."""
+    import json
+    from pathlib import Path
+
+    from bedrock_access.iam.saved_output import unwrap_saved_output
+
+    text = spec.strip()
+    if text.startswith("{"):
+        name = "inline"
+    else:
+        name, text = Path(spec).stem, Path(spec).read_text(encoding="utf-8")
+    return name, unwrap_saved_output(json.loads(text))[0]
+
+
+def _save_scenario(args: argparse.Namespace, scenario: Any, caller: Any, invocations: list[Any]) -> None:
+    """Write what this local check resolved as a scenario (refusing to overwrite), before reporting."""
+    from bedrock_access.scenario.save import resolved_scenario, scenario_yaml
+
+    def saved(ref: Any) -> Any:
+        return (ref.policy.name, ref.document) if ref is not None else None
+
+    identity = [saved(r) for r in scenario.identity_policies] if scenario is not None else []
+    identity.extend(_policy_document(f) for f in args.policies)
+    levels = None
+    if scenario is not None and scenario.scp_levels is not None:
+        levels = [(lvl.target, [saved(r) for r in lvl.policies]) for lvl in scenario.scp_levels]
+    if args.scp:
+        levels = []
+        for spec in args.scp:
+            target, _, files = spec.partition("=")
+            levels.append((target, [_policy_document(f) for f in files.split(",") if f]))
+    doc = resolved_scenario(
+        caller=caller,
+        invocations=invocations,
+        identity=identity,
+        boundary=saved(scenario.permission_boundary) if scenario is not None else None,
+        session=saved(scenario.session_policy) if scenario is not None else None,
+        scp_levels=levels,
+        management_account=scenario.management_account if scenario is not None else None,
+        org_id=scenario.org_id if scenario is not None else None,
+        network=scenario.network if scenario is not None else None,
+        vpc_endpoint_policy=saved(scenario.vpc_endpoint_policy) if scenario is not None else None,
+        context=scenario.context if scenario is not None else None,
+        application_profiles=scenario.application_profiles if scenario is not None else None,
+    )
+    text = scenario_yaml(
+        doc,
+        header=(
+            "What `bedrock-access check` resolved on this machine. Run `bedrock-access fix` on it.",
+            "Policies are inline copies; calls are as the clients would make them. No secrets are copied.",
+        ),
+    )
+    try:
+        with open(args.save_scenario, "x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError:
+        raise InputError("exists; refusing to overwrite", source=args.save_scenario) from None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=args.save_scenario) from None
+    print(f"bedrock-access: wrote {args.save_scenario}", file=sys.stderr)

@@ -17,11 +17,14 @@ from bedrock_access.bedrock.checks import Network
 from bedrock_access.bedrock.invocation import AUTH_MODES, OPERATIONS, Invocation
 from bedrock_access.errors import InputError
 from bedrock_access.iam.parse import PolicyError, parse_policy
+from bedrock_access.iam.saved_output import unwrap_saved_output
 from bedrock_access.scenario.model import PolicyRef, Scenario, ScpLevel
 
 MAX_SCENARIO_BYTES = 5_000_000
 MAX_NODES = 200_000
 _ACCOUNT = re.compile(r"\d{12}")
+# Top-level keys of saved AWS CLI output that wraps a policy (iam/saved_output.py unwraps them).
+_SAVED_OUTPUT_KEYS = frozenset({"PolicyVersion", "PolicyDocument", "Policy"})
 _TOP_KEYS = {
     "principal",
     "role_arn",
@@ -51,9 +54,13 @@ class _Doc:
     ) -> InputError:
         return InputError(message, source=self.source, field=path or None, line=_line_of(node, parent, key))
 
-    def mapping(self, value: Any, path: str, parent: Any = None, key: Any = None) -> Mapping[str, Any]:
+    def mapping(
+        self, value: Any, path: str, parent: Any = None, key: Any = None, *, like: str | None = None
+    ) -> Mapping[str, Any]:
+        """``like``: the right form, shown in the message (``{model: ..., region: ...}``)."""
         if not isinstance(value, Mapping):
-            raise self.fail(path, f"must be a mapping, not {_kind(value)}", value, parent, key)
+            form = f"a mapping like {like}" if like else "a mapping"
+            raise self.fail(path, f"must be {form}, not {_kind(value)}", value, parent, key)
         return value
 
     def string(self, value: Any, path: str, parent: Any = None, key: Any = None) -> str:
@@ -82,9 +89,18 @@ class _Doc:
     def policy(
         self, value: Any, path: str, default_name: str, parent: Any = None, key: Any = None
     ) -> PolicyRef:
-        """``{name, document}``, ``{name, file}``, or a bare policy document."""
-        spec = self.mapping(value, path, parent, key)
-        if "Statement" in spec:
+        """``{name, document}``, ``{name, file}``, a bare policy document, or saved AWS CLI output."""
+        if not isinstance(value, Mapping):
+            example = value.strip() if isinstance(value, str) and value.strip() else "policy.json"
+            raise self.fail(
+                path,
+                f"must be a mapping like {{file: {example}}} or {{document: {{...}}}}, not {_kind(value)}",
+                value,
+                parent,
+                key,
+            )
+        spec = value
+        if "Statement" in spec or _SAVED_OUTPUT_KEYS & set(spec):
             return self._parse(spec, default_name, path, spec, None)
         self.check_keys(spec, {"name", "document", "file"}, path)
         name = self.opt_string(spec, "name", path)
@@ -111,7 +127,7 @@ class _Doc:
                 raise self.fail(
                     f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file"
                 ) from None
-            return PolicyRef(parsed, json.loads(text), rel)
+            return PolicyRef(parsed, unwrap_saved_output(json.loads(text))[0], rel)
         document = spec["document"]
         if isinstance(document, str):
             try:
@@ -129,7 +145,7 @@ class _Doc:
         except PolicyError as exc:
             inner = f"{path}.{exc.path}" if exc.path else path
             raise self.fail(inner, exc.message, document, parent, key) from None
-        return PolicyRef(parsed, plain, None)
+        return PolicyRef(parsed, unwrap_saved_output(plain)[0], None)
 
 
 def _kind(value: Any) -> str:
@@ -285,7 +301,9 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
             built = []
             for i, level in enumerate(levels):
                 path = f"organization.scps[{i}]"
-                lvl = doc.mapping(level, path, levels, i)
+                lvl = doc.mapping(
+                    level, path, levels, i, like="{target: r-abcd, policies: [{file: scp.json}]}"
+                )
                 doc.check_keys(lvl, {"target", "policies"}, path)
                 if "target" not in lvl:
                     raise doc.fail(f"{path}.target", "missing (the root, OU or account id)", None, levels, i)
@@ -463,7 +481,13 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
     catalog = load_catalog()
     for i, item in enumerate(items):
         path = f"invocations[{i}]"
-        inv = doc.mapping(item, path, items, i)
+        inv = doc.mapping(
+            item,
+            path,
+            items,
+            i,
+            like="{label: main, model: us.anthropic.claude-sonnet-4-6, region: us-east-1}",
+        )
         doc.check_keys(inv, {"label", "model", "region", "operation", "auth", "role"}, path)
         if "model" not in inv:
             raise doc.fail(f"{path}.model", "missing", None, items, i)
