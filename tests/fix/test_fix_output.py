@@ -79,9 +79,9 @@ def test_apply_md_for_control_tower(tmp_path, capsys):
         r"#.*",
         "",
         "\n".join(
-            l
-            for l in commands.splitlines()
-            if "create-policy" in l or "attach-policy" in l or "update-policy" in l
+            line
+            for line in commands.splitlines()
+            if "create-policy" in line or "attach-policy" in line or "update-policy" in line
         ),
     )
     terraform = re.search(r"```hcl\n(.*?)```", apply, flags=re.S)
