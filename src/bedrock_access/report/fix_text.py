@@ -92,7 +92,9 @@ def change_text(
     if shown is not None:
         shown[key] = f"change {n} of {shown.get('', 'alternative 1')}"
     if managed_by_control_tower(change) and change.original is None and not show_documents:
-        lines.append("    document: Control Tower writes it from the parameters above (--show-documents prints it)")
+        lines.append(
+            "    document: Control Tower writes it from the parameters above (--show-documents prints it)"
+        )
     elif show_documents or change.original is None:
         lines.append("    document:" if change.original is not None else "    document (new):")
         lines.extend(_indent(text, "      "))
