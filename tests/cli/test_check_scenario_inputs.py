@@ -320,3 +320,22 @@ def test_save_scenario_needs_a_local_check(capsys):
         main(["check", str(ROOT / "examples" / "s18-model-allow-list-scp.yaml"), "--save-scenario", "x.yaml"])
         == 2
     )
+
+
+def test_local_text_reads_as_a_person_wants(tmp_path, capsys, monkeypatch):
+    # Claude Code with an SSO profile: ~/.aws/config makes boto3 visible, though nothing uses it.
+    home = _sso_home(tmp_path, "us-east-1")
+    _isolate(monkeypatch, home, tmp_path)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["check", "--client-version", "2.1.250"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("Verdict: unknown")
+    assert [line.split("]")[0].strip() for line in lines[1:4]] == ["[?"] * 3  # one line per call, first
+    boto = [line for line in lines if line.startswith("Client boto3")]
+    assert len(boto) == 1 and "makes no Bedrock call here, not checked" in boto[0] and "NO_REGION" in boto[0]
+    assert "error:" not in out  # the idle client's NO_REGION is not an error
+    # identical hop tables are printed once: the subagent's is main's; the background model's differs
+    assert sum(1 for line in lines if line.strip().startswith("inference profile in us-east-1")) == 2
+    assert out.count("hops and decisions: the same as for claude-code main") == 1
+    assert all(len(line) <= 100 or " " not in line.strip() for line in lines)

@@ -114,7 +114,9 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
                 shutil.copy2(source, target)
     else:  # not a git checkout (an sdist): copy the tree without caches
         shutil.copytree(
-            ROOT, repo, ignore=shutil.ignore_patterns(".git", ".cache", "__pycache__", "*.egg-info", ".*_cache")
+            ROOT,
+            repo,
+            ignore=shutil.ignore_patterns(".git", ".cache", "__pycache__", "*.egg-info", ".*_cache"),
         )
     bin_dir = base / "bin"
     bin_dir.mkdir()

@@ -154,16 +154,22 @@ def _client_lines(run: CheckRun) -> list[str]:
     lines = []
     for client in run.clients:
         version = f" {client.version}" if client.version else " (version unknown)"
+        if not client.invocations:
+            # A client that makes no Bedrock call here (boto3 found only because ~/.aws exists): its
+            # findings inform, they are not errors; one line, the JSON output has them in full.
+            codes = ", ".join(dict.fromkeys(f.code for f in client.findings))
+            lines.append(
+                f"Client {client.kind}{version}: makes no Bedrock call here, not checked"
+                + (f" (notes: {codes}; --format json has them)" if codes else "")
+            )
+            lines.append("")
+            continue
         lines.append(f"Client {client.kind}{version}")
         if client.region:
             lines.append(f"    Region {client.region} from {redact_text(client.region_origin or 'unknown')}")
         lines.append(f"    credentials: {redact_text(client.credential_source)}")
-        idle = not client.invocations
-        if idle and client.findings:
-            lines.append("    (this client makes no Bedrock call here: its findings are for information)")
         for f in client.findings:
-            severity = "info" if idle else f.severity
-            lines.append(f"    {severity}: {redact_text(f.message)} [{f.code}]")
+            lines.append(f"    {f.severity}: {redact_text(f.message)} [{f.code}]")
             if f.hint:
                 lines.append(f"      hint: {redact_text(f.hint)}")
         lines.append("")
