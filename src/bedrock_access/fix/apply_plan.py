@@ -60,7 +60,8 @@ class Principal:
     account: str
 
 
-_SSO_ROLE = re.compile(r"^AWSReservedSSO_(?P<set>.+)_[0-9a-f<>hash]+$")
+# AWSReservedSSO_<permission set>_<16 hex digits>, or the placeholder a local check uses for the hash.
+_SSO_ROLE = re.compile(r"^AWSReservedSSO_(?P<set>.+)_(?:[0-9a-f]{16}|<hash>)$")
 
 
 def principal_of(principal_arn: str, account: str) -> Principal:
