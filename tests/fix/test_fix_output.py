@@ -138,3 +138,31 @@ def test_json_says_what_each_written_file_is(tmp_path, capsys):
     assert roles["policies/BedrockInvokeThroughProfilesOnly.json"] == "added"
     assert roles["policies/FullAWSAccess.json"] == "copy"
     assert len(roles) == len(doc["written_files"])  # nothing written twice
+
+
+@pytest.mark.parametrize(
+    ("example", "resource"),
+    [
+        ("eu-data-residency-paris-only-iam.yaml", 'resource "aws_iam_role_policy"'),
+        (
+            "s17-identity-region-restriction-blocks-global.yaml",
+            'resource "aws_ssoadmin_permission_set_inline_policy"',
+        ),
+        ("s19-ip-allow-list-home.yaml", 'resource "aws_iam_user_policy"'),
+        ("s01-custom-region-deny-scp.yaml", 'resource "aws_organizations_policy"'),
+    ],
+)
+def test_terraform_names_the_resource_and_reads_the_written_document(tmp_path, capsys, example, resource):
+    out = tmp_path / "out"
+    assert main(["fix", str(EXAMPLES / example), "--out", str(out)]) == 0
+    capsys.readouterr()
+    apply = (out / "APPLY.md").read_text(encoding="utf-8")
+    hcl = re.search(r"```hcl\n(.*?)```", apply, flags=re.S)
+    assert hcl is not None
+    text = hcl.group(1)
+    assert resource in text
+    assert text.count("{") == text.count("}")
+    for path in re.findall(r'file\("\$\{path.module\}/([^"]+)"\)', text):
+        assert (out / path).is_file(), path
+    for variable in re.findall(r"var\.(\w+)", text):
+        assert f'variable "{variable}"' in text  # every variable used is declared, with where to find it
