@@ -339,3 +339,12 @@ def test_local_text_reads_as_a_person_wants(tmp_path, capsys, monkeypatch):
     assert sum(1 for line in lines if line.strip().startswith("inference profile in us-east-1")) == 2
     assert out.count("hops and decisions: the same as for claude-code main") == 1
     assert all(len(line) <= 100 or " " not in line.strip() for line in lines)
+
+
+def test_save_scenario_with_nothing_to_save_is_an_input_error(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    _isolate(monkeypatch, home, tmp_path)
+    assert main(["check", "--client-version", "2.1.250", "--save-scenario", "s.yaml"]) == 2
+    assert "nothing to save" in capsys.readouterr().err
+    assert not (tmp_path / "s.yaml").exists()

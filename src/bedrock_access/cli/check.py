@@ -101,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
         located = _scenario_runs(args.paths, catalog, now)
     else:
         local = _local(args, catalog, now)
+        if local is None and args.save_scenario:
+            raise InputError(
+                "no Bedrock client configured on this machine: nothing to save", field="--save-scenario"
+            )
         if local is None:
             sys.stdout.write(
                 "No Bedrock client configuration found on this machine: no Claude Code, Cline, Continue or "

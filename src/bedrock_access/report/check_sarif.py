@@ -45,11 +45,13 @@ def check_sarif(runs: Sequence[LocatedRun]) -> dict[str, Any]:
                 continue
             rule = rule_id(a)
             if rule not in rules:
+                hint = next((f.hint for f in a.findings if f.code == rule and f.hint), None)
                 rules[rule] = {
                     "id": rule,
                     "shortDescription": {"text": _rule_description(rule)},
                     "help": {
-                        "text": "Run `bedrock-access check` on the scenario for the checks and their "
+                        "text": (f"For example: {hint}. " if hint else "")
+                        + "Run `bedrock-access check` on the scenario for the checks and their "
                         "decisions, and `bedrock-access fix` for proven changes (docs/fix.md)."
                     },
                     "defaultConfiguration": {"level": "error"},
