@@ -134,7 +134,7 @@ def test_sarif_is_valid_and_has_one_result_per_failing_call(capsys):
         assert rules[result["ruleIndex"]] == result["ruleId"]
     denied = results[0]
     location = denied["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"] == DENIED.as_posix()
+    assert location["artifactLocation"]["uri"] == DENIED.as_uri()  # absolute: a file:// URI
     line = DENIED.read_text(encoding="utf-8").splitlines()[location["region"]["startLine"] - 1]
     assert "approved model through us." in line  # the invocation's own entry
     assert "bedrock-access fix" in denied["message"]["text"]

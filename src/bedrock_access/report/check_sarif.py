@@ -32,7 +32,10 @@ def _rule_description(rule: str) -> str:
 
 
 def _uri(source: str) -> str:
-    return PurePath(source).as_posix()
+    """Relative paths stay relative (code scanning resolves them against the checkout); absolute ones
+    become file:// URIs, as SARIF requires of an absolute location."""
+    path = PurePath(source)
+    return path.as_uri() if path.is_absolute() else path.as_posix()
 
 
 def check_sarif(runs: Sequence[LocatedRun]) -> dict[str, Any]:
