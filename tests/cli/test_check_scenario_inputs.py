@@ -348,3 +348,31 @@ def test_save_scenario_with_nothing_to_save_is_an_input_error(tmp_path, capsys, 
     assert main(["check", "--client-version", "2.1.250", "--save-scenario", "s.yaml"]) == 2
     assert "nothing to save" in capsys.readouterr().err
     assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "identity_policies:\n  file: p.json\n",
+            "identity_policies: must be a list like [{file: policy.json}], not a mapping",
+        ),
+        (
+            "organization:\n  scps: {target: r-ab12}\n",
+            "organization.scps: must be a list like [{target: r-abcd, policies:",
+        ),
+        (
+            "organization:\n  scps:\n    - r-ab12\n",
+            "organization.scps[0]: must be a mapping like {target: r-abcd, policies:",
+        ),
+    ],
+)
+def test_scenario_mistakes_show_the_right_form(tmp_path, capsys, text, expected):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"principal: arn:aws:iam::111122223333:role/Dev\n{text}"
+        "invocations:\n  - {model: us.anthropic.claude-sonnet-4-6, region: us-east-1}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(path)]) == 2
+    assert expected in capsys.readouterr().err

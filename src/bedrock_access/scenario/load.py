@@ -73,9 +73,13 @@ class _Doc:
             return None
         return self.string(mapping[key], f"{path}.{key}" if path else key, mapping, key)
 
-    def listing(self, value: Any, path: str, parent: Any = None, key: Any = None) -> list[Any]:
+    def listing(
+        self, value: Any, path: str, parent: Any = None, key: Any = None, *, like: str | None = None
+    ) -> list[Any]:
+        """``like``: the right form, shown in the message (``[{file: policy.json}]``)."""
         if not isinstance(value, list):
-            raise self.fail(path, f"must be a list, not {_kind(value)}", value, parent, key)
+            form = f"a list like {like}" if like else "a list"
+            raise self.fail(path, f"must be {form}, not {_kind(value)}", value, parent, key)
         return value
 
     def check_keys(self, mapping: Mapping[str, Any], allowed: set[str], path: str) -> None:
@@ -269,7 +273,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
 
     identity: list[PolicyRef] = []
     if top.get("identity_policies") is not None:
-        items = doc.listing(top["identity_policies"], "identity_policies", top, "identity_policies")
+        items = doc.listing(
+            top["identity_policies"],
+            "identity_policies",
+            top,
+            "identity_policies",
+            like="[{file: policy.json}]",
+        )
         for i, item in enumerate(items):
             identity.append(doc.policy(item, f"identity_policies[{i}]", f"identity[{i}]", items, i))
     boundary = (
@@ -297,7 +307,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
         doc.check_keys(org_map, {"id", "management_account", "scps"}, "organization")
         management = _account_field(doc, org_map, "management_account", "organization")
         if org_map.get("scps") is not None:
-            levels = doc.listing(org_map["scps"], "organization.scps", org_map, "scps")
+            levels = doc.listing(
+                org_map["scps"],
+                "organization.scps",
+                org_map,
+                "scps",
+                like="[{target: r-abcd, policies: [{file: scp.json}]}, ...] (root first)",
+            )
             built = []
             for i, level in enumerate(levels):
                 path = f"organization.scps[{i}]"
@@ -308,7 +324,9 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
                 if "target" not in lvl:
                     raise doc.fail(f"{path}.target", "missing (the root, OU or account id)", None, levels, i)
                 target = doc.string(lvl.get("target"), f"{path}.target", lvl, "target")
-                policies = doc.listing(lvl.get("policies", []), f"{path}.policies", lvl, "policies")
+                policies = doc.listing(
+                    lvl.get("policies", []), f"{path}.policies", lvl, "policies", like="[{file: scp.json}]"
+                )
                 refs = tuple(
                     doc.policy(p, f"{path}.policies[{j}]", f"{target}[{j}]", policies, j)
                     for j, p in enumerate(policies)
@@ -474,7 +492,13 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
     raw = top.get("invocations")
     if raw is None:
         return ()
-    items = doc.listing(raw, "invocations", top, "invocations")
+    items = doc.listing(
+        raw,
+        "invocations",
+        top,
+        "invocations",
+        like="[{model: us.anthropic.claude-sonnet-4-6, region: us-east-1}]",
+    )
     out = []
     from bedrock_access.catalog import load_catalog
 
