@@ -15,8 +15,11 @@ ACCOUNT_ID = re.compile(r"[0-9]{12}")
 ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
 VPC_ID = re.compile(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 VPC_ENDPOINT_ID = re.compile(r"vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+# A role name may hold a placeholder such as ``<hash>``: the tool writes one for the suffix IAM Identity
+# Center adds to its roles when a local configuration cannot tell it (bedrock/caller.py).
 ROLE_ARN = re.compile(
-    r"arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::[0-9]{12}:role/(?:[\x21-\x7e]{0,510}/)?[\w+=,.@-]{1,64}"
+    r"arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::[0-9]{12}:role/(?:[\x21-\x7e]{0,510}/)?"
+    r"(?:[\w+=,.@-]|<[a-z]{1,16}>){1,64}"
 )
 
 SCHEMA_PATTERNS = {

@@ -136,27 +136,91 @@ def run(
     )
 
 
-def caller_from_hints(clients: Sequence[ClientResolution]) -> tuple[str, str | None]:
+@dataclass(frozen=True, slots=True)
+class CallerGuess:
+    """The caller a local check assumes from the clients' AWS configuration. ``sso_permission_set`` is
+    set for an IAM Identity Center profile, whose role hash and user name the configuration lacks."""
+
+    caller: CallerIdentity
+    note: str | None = None
+    sso_permission_set: str | None = None
+
+
+def guess_caller(clients: Sequence[ClientResolution], org_id: str | None = None) -> CallerGuess:
     """The caller ARN a local check assumes, from what the clients' AWS configuration says, and a note
     when it had to guess."""
+    from bedrock_access.bedrock.caller import caller_from_arn, sso_caller
+
+    for client in clients:
+        role_arn = client.principal_hints.get("role_arn")
+        if role_arn:
+            return CallerGuess(caller_from_arn(role_arn, org_id=org_id))
     for client in clients:
         hints = client.principal_hints
-        role_arn = hints.get("role_arn")
-        if role_arn:
-            return role_arn, None
-    for client in clients:
-        account = client.principal_hints.get("account")
-        if account:
-            role = client.principal_hints.get("sso_role_name") or "unknown-role"
-            return (
-                f"arn:aws:iam::{account}:role/{role}",
-                f"caller assumed to be a session of role {role} in account {account}",
+        account = hints.get("account")
+        if not account:
+            continue
+        permission_set = hints.get("sso_role_name")
+        if permission_set:
+            caller = sso_caller(account, permission_set, sso_region=hints.get("sso_region"), org_id=org_id)
+            return CallerGuess(
+                caller,
+                f"IAM Identity Center profile: the caller is a session of {caller.principal_arn}; "
+                "<hash> and <user> stand for the role's suffix and the user name, which the "
+                "configuration does not give (--principal names them)",
+                permission_set,
             )
-    return (
-        f"arn:aws:iam::{UNKNOWN_ACCOUNT}:role/unknown-role",
+        return CallerGuess(
+            caller_from_arn(f"arn:aws:iam::{account}:role/unknown-role", org_id=org_id),
+            f"caller assumed to be a session of role unknown-role in account {account}",
+        )
+    return CallerGuess(
+        caller_from_arn(f"arn:aws:iam::{UNKNOWN_ACCOUNT}:role/unknown-role", org_id=org_id),
         f"the caller's account is unknown; inference profile ARNs use {UNKNOWN_ACCOUNT} "
         "(give --principal to name the caller)",
     )
+
+
+def caller_from_hints(clients: Sequence[ClientResolution]) -> tuple[str, str | None]:
+    """The guessed caller's ARN, and the note (see ``guess_caller``)."""
+    guess = guess_caller(clients)
+    return guess.caller.principal, guess.note
+
+
+def sso_uncertainty(policies: PolicySet | None, permission_set: str) -> tuple[str, ...]:
+    """Policy values that name this permission set's ``AWSReservedSSO_`` role in a way its unknown hash
+    or user name decides: a literal hash, or a constrained session name. A pattern that goes on with
+    ``*`` right after ``AWSReservedSSO_<set>_`` (and after the role) matches every hash and user, and
+    is judged with certainty."""
+    if policies is None:
+        return ()
+    prefix = f"AWSReservedSSO_{permission_set}_"
+    policy_list = [
+        *policies.identity,
+        *(policies.boundary or ()),
+        *([policies.session] if policies.session else []),
+        *(p for level in policies.scp_levels or () for p in level.policies),
+        *(policies.vpc_endpoint or ()),
+    ]
+    found: list[str] = []
+    for policy in policy_list:
+        for stmt in policy.statements:
+            values = [*(stmt.resources or ()), *(stmt.not_resources or ())]
+            for clause in stmt.conditions:
+                values.extend(clause.values)
+            for value in values:
+                at = value.find(prefix)
+                if at < 0:
+                    continue
+                rest = value[at + len(prefix) :]
+                hash_free = rest.startswith("*")
+                user_part = rest.split("/", 1)[1] if "/" in rest else ""
+                if not hash_free or (user_part and not user_part.startswith("*")):
+                    found.append(
+                        f"{policy.name} statement {stmt.index} names {value!r}: whether it matches depends "
+                        "on the IAM Identity Center role's hash or user name, unknown here (give --principal)"
+                    )
+    return tuple(dict.fromkeys(found))
 
 
 def run_scenario(

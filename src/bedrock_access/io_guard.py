@@ -19,6 +19,7 @@ them too).
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
@@ -77,13 +78,25 @@ def stdin_bytes(
     limit: int = DEFAULT_MAX_BYTES, *, display: str = "standard input", what: str = "the input"
 ) -> bytes:
     """Standard input, at most ``limit`` bytes (an error beyond)."""
+    try:
+        return _read_stream(stdin_reader(display), limit, display, what)
+    except (OSError, ValueError) as exc:
+        raise InputError("cannot read standard input", source=display) from exc
+
+
+def stdin_reader(display: str = "standard input") -> Callable[[int], bytes]:
+    """``read(n)`` on standard input as bytes; a text-only stream (a test's StringIO) is encoded."""
     stream = sys.stdin
     if stream is None:
         raise InputError("standard input is closed", source=display)
-    try:
-        return _read_stream(stream.buffer.read, limit, display, what)
-    except (OSError, ValueError) as exc:
-        raise InputError("cannot read standard input", source=display) from exc
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer.read  # type: ignore[no-any-return]
+
+    def read_text(n: int) -> bytes:
+        return stream.read(n).encode("utf-8", "surrogateescape")
+
+    return read_text
 
 
 def check_name(path: str | os.PathLike[str], display: str | None = None) -> str:
@@ -295,9 +308,19 @@ def line_blocks(
 def open_input(path: str, display: str | None = None) -> BinaryIO:
     """A binary stream on a regular file, or standard input for ``-``; the caller closes a file."""
     if path == STDIN:
-        if sys.stdin is None:
-            raise InputError("standard input is closed", source=display or "standard input")
-        return sys.stdin.buffer
+        read = stdin_reader(display or "standard input")
+
+        class _Stdin(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def read(self, size: int = -1) -> bytes:
+                return read(size if size >= 0 else 1 << 30)
+
+            def close(self) -> None:  # standard input stays open for the process
+                pass
+
+        return _Stdin()  # type: ignore[return-value]
     fd = open_regular(path, display)
     assert fd is not None
     return os.fdopen(fd, "rb")

@@ -73,14 +73,24 @@ def test_out_writes_a_checkable_scenario(capsys: pytest.CaptureFixture[str], tmp
     out = tmp_path / "fixed"
     code, text, _ = run(capsys, str(CT), "--out", str(out))
     assert code == 0
-    assert f"wrote {out / 'scenario.yaml'}" in text
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert "scenario.yaml" in names and "fix.json" in names
-    assert "policies/aws-guardrails-CTMULTISERVICEPV1.json" in names
-    assert "ct-ou-control/scenario.yaml" in names and "ct-govern-regions/scenario.yaml" in names
+    assert "scenario.yaml" in names and "fix.json" in names and "APPLY.md" in names
+    # Control Tower-managed SCPs are modelled for the proof only, apart from the documents to apply
+    assert "proof-only/aws-guardrails-CTMULTISERVICEPV1.json" in names
+    assert "proof-only/aws-guardrails-GRREGIONDENY.json" in names
+    assert not any(n.startswith("policies/aws-guardrails-") for n in names)
+    # each alternative once: the recommended one at the top, the others in their folder
+    assert "ct-govern-regions/scenario.yaml" in names and "ct-govern-regions/APPLY.md" in names
+    assert not any(n.startswith("ct-ou-control/") for n in names)
     assert [p.name for p in tmp_path.iterdir()] == ["fixed"]  # no temporary directory left behind
+    # the report says what each written file is
+    written = {line.split()[0]: line for line in text.splitlines() if line.startswith(f"  {out}")}
+    assert "the patched scenario" in written[str(out / "scenario.yaml")]
+    assert "do not apply by hand" in written[str(out / "proof-only" / "aws-guardrails-GRREGIONDENY.json")]
+    assert "new: apply it" in written[str(out / "policies" / "BedrockInvokeThroughProfilesOnly.json")]
+    assert "copy of an unchanged document" in written[str(out / "policies" / "FullAWSAccess.json")]
     assert main(["check", str(out / "scenario.yaml")]) == 0
-    control = json.loads((out / "policies" / "aws-guardrails-CTMULTISERVICEPV1.json").read_text())
+    control = json.loads((out / "proof-only" / "aws-guardrails-CTMULTISERVICEPV1.json").read_text())
     assert control["Statement"][0]["Sid"] == "CTMULTISERVICEPV1"
     capsys.readouterr()
 

@@ -81,7 +81,7 @@ CASES: list[tuple[str, str, int | None, str | None, tuple[str, ...]]] = [
         f"principal: {PRINCIPAL}\ninvocations:\n  - us.anthropic.claude-sonnet-4-6\n",
         3,
         "invocations[0]",
-        ("must be a mapping, not a string",),
+        ("must be a mapping like {label: main, model: ", "not a string"),
     ),
     (
         "principal-number",

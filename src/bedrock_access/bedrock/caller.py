@@ -44,3 +44,34 @@ def caller_from_arn(
         if resource.startswith("federated-user/"):
             return CallerIdentity(arn, arn, account, partition, "FederatedUser", org_id=org_id)
     raise CallerError(f"{quote_safely(arn)} is not an IAM user, role, assumed-role session or root ARN")
+
+
+# The parts of an IAM Identity Center caller a local configuration does not give: the role's hash suffix
+# (IAM Identity Center appends one per permission set and account) and the user's session name.
+SSO_HASH_UNKNOWN = "<hash>"
+SSO_USER_UNKNOWN = "<user>"
+
+
+def sso_role_name(permission_set: str, role_hash: str = SSO_HASH_UNKNOWN) -> str:
+    return f"AWSReservedSSO_{permission_set}_{role_hash}"
+
+
+def sso_caller(
+    account: str,
+    permission_set: str,
+    *,
+    sso_region: str | None,
+    partition: str = "aws",
+    role_hash: str = SSO_HASH_UNKNOWN,
+    user: str = SSO_USER_UNKNOWN,
+    org_id: str | None = None,
+) -> CallerIdentity:
+    """The caller AWS sees for an IAM Identity Center (SSO) profile: a session of the permission set's
+    role ``AWSReservedSSO_<set>_<hash>``, named after the user. The role lives under the path
+    ``/aws-reserved/sso.amazonaws.com/``, followed by the Identity Center Region unless that is
+    us-east-1, which is what ``aws:PrincipalArn`` patterns in SCPs have to match."""
+    role = sso_role_name(permission_set, role_hash)
+    region_part = f"{sso_region}/" if sso_region and sso_region != "us-east-1" else ""
+    role_arn = f"arn:{partition}:iam::{account}:role/aws-reserved/sso.amazonaws.com/{region_part}{role}"
+    session = f"arn:{partition}:sts::{account}:assumed-role/{role}/{user}"
+    return caller_from_arn(session, role_arn=role_arn, org_id=org_id)

@@ -52,13 +52,11 @@ def add_parser(sub: Any) -> None:
 
 
 def _read(path: str) -> str:
-    from bedrock_access.io_guard import open_regular, safe_display
+    from bedrock_access.io_guard import open_regular, safe_display, stdin_reader
 
     if path == "-":
         source = "standard input"
-        if sys.stdin is None:
-            raise InputError("standard input is closed", source=source)
-        read = sys.stdin.buffer.read
+        read = stdin_reader(source)
         fd = None
     else:
         source = safe_display(path)

@@ -41,6 +41,11 @@ def add_parser(sub: Any) -> None:
         help="write the changed documents and a patched scenario (DIR/scenario.yaml) to this new directory",
     )
     p.add_argument(
+        "--show-documents",
+        action="store_true",
+        help="text: print every changed document in full (default: a diff of each)",
+    )
+    p.add_argument(
         "--allow-cidr",
         metavar="CIDR",
         action="append",
@@ -161,12 +166,15 @@ def run(args: argparse.Namespace) -> int:
         if alternative.get("client_settings"):  # printed and written: secrets become placeholders
             alternative["client_settings"], _ = without_secrets(alternative["client_settings"])
     written: list[str] = []
+    roles: list[str] = []
     skipped = None
     if out is not None:
         if report.exit_code == 0 and report.alternatives:
             from bedrock_access.fix.writer import planned_files, write_out
 
-            written = write_out(out, planned_files(scenario, report, doc))
+            planned = planned_files(scenario, report, doc)
+            written = write_out(out, planned)
+            roles = [f.role for f in planned]
         elif report.exit_code == 0:
             skipped = "nothing to write: every invocation is allowed"
         else:
@@ -174,9 +182,13 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         if written:
             doc["written"] = written
+            doc["written_files"] = [{"path": p, "role": r} for p, r in zip(written, roles, strict=True)]
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        sys.stdout.write(fix_text(report, iamdata=iamdata, written=written) + "\n")
+        text = fix_text(
+            report, iamdata=iamdata, written=written, roles=roles, show_documents=bool(args.show_documents)
+        )
+        sys.stdout.write(text + "\n")
     if skipped:
         print(f"bedrock-access: {skipped}", file=sys.stderr)
     code: int = report.exit_code

@@ -107,8 +107,7 @@ def _run_batch(path: str) -> int:
     except OSError as exc:
         raise InputError(f"cannot read: {(exc.strerror or 'read error').lower()}", source=source) from None
     finally:
-        if stream is not getattr(sys.stdin, "buffer", None):
-            stream.close()
+        stream.close()  # standard input's stand-in leaves the real one open
     out.flush()
     return 0
 

@@ -363,6 +363,9 @@ def profile_credentials(
             hints["account"] = account.value
         if role_name is not None:
             hints["sso_role_name"] = role_name.value
+        sso_region = files.sso_region(profile)
+        if sso_region is not None:  # the SSO role's IAM path names it (outside us-east-1)
+            hints["sso_region"] = sso_region.value
         target = f" → account {account.value}" if account else ""
         target += f" role {role_name.value}" if role_name else ""
         return credentials_of_kind(

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from bedrock_access.fix.model import Alternative, Location
+from bedrock_access.fix.apply_doc import apply_markdown, written_paths
+from bedrock_access.fix.apply_plan import managed_by_control_tower, principal_of
+from bedrock_access.fix.model import Alternative, Location, PolicyChange
 from bedrock_access.scenario.model import PolicyRef, Scenario
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -27,6 +29,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class OutputFile:
     path: str  # relative to the output directory, with "/" separators
     text: str
+    # what the file is: "changed" or "added" (a document to apply), "proof-only" (a Control Tower-managed
+    # SCP modelled for the proof), "copy" (an unchanged document the scenario reads), "scenario",
+    # "apply" (APPLY.md), "client-settings", "report"
+    role: str = "copy"
 
 
 def _file_name(name: str) -> str:
@@ -40,9 +46,11 @@ class _Files:
         self.by_name: dict[str, str] = {}  # file name -> text
         self.out: list[OutputFile] = []
 
-    def policy(self, name: str, document: Mapping[str, Any]) -> str:
+    def policy(
+        self, name: str, document: Mapping[str, Any], role: str = "copy", folder: str = "policies"
+    ) -> str:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        base = _file_name(name)
+        base = f"{folder}/{_file_name(name)}"
         candidate = base
         n = 2
         while candidate in self.by_name and self.by_name[candidate] != text:
@@ -50,8 +58,8 @@ class _Files:
             n += 1
         if candidate not in self.by_name:
             self.by_name[candidate] = text
-            self.out.append(OutputFile(f"{self.prefix}policies/{candidate}.json", text))
-        return f"policies/{candidate}.json"
+            self.out.append(OutputFile(f"{self.prefix}{candidate}.json", text, role))
+        return f"{candidate}.json"
 
 
 def _original_locations(scenario: Scenario) -> list[tuple[Location, PolicyRef]]:
@@ -140,14 +148,14 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
     for loc, ref in _original_locations(scenario):
         change = changed.pop(loc, None)
         if change is not None:
-            path = files.policy(change.policy_name, change.document)
+            path = files.policy(change.policy_name, change.document, *_role(change, "changed"))
             _set_entry(raw, loc, {"name": change.policy_name, "file": path})
         elif ref.file is not None:
             path = files.policy(ref.policy.name, ref.document)
             _set_entry(raw, loc, {"name": ref.policy.name, "file": path})
     for loc in sorted(changed, key=Location.sort_key):  # added policies, in order
         change = changed[loc]
-        path = files.policy(change.policy_name, change.document)
+        path = files.policy(change.policy_name, change.document, *_role(change, "added"))
         _set_entry(raw, loc, {"name": change.policy_name, "file": path})
     if alt.client_section is not None:
         raw["client"] = copy.deepcopy(dict(alt.client_section))
@@ -179,13 +187,39 @@ def alternative_files(scenario: Scenario, alt: Alternative, *, prefix: str = "")
             "\nSecrets are not copied: these values are placeholders (of the same kind), put the real ones"
             " back or set them in the environment: " + ", ".join(hidden)
         )
-    out = [OutputFile(f"{prefix}scenario.yaml", _yaml(raw, header)), *files.out]
+    out = [OutputFile(f"{prefix}scenario.yaml", _yaml(raw, header), "scenario"), *files.out]
     if alt.client_settings is not None:
         from bedrock_access.output_guard import without_secrets
 
         settings, _ = without_secrets(dict(alt.client_settings))
-        out.append(OutputFile(f"{prefix}client-settings.json", json.dumps(settings, indent=2) + "\n"))
+        out.append(
+            OutputFile(
+                f"{prefix}client-settings.json",
+                json.dumps(settings, indent=2) + "\n",
+                "client-settings",
+            )
+        )
+    out.append(OutputFile(f"{prefix}APPLY.md", _apply(scenario, alt, files), "apply"))
     return out
+
+
+def _role(change: PolicyChange, role: str) -> tuple[str, str]:
+    """A Control Tower-managed document goes to ``proof-only/``: the proof needs it, nobody applies it."""
+    if managed_by_control_tower(change):
+        return "proof-only", "proof-only"
+    return role, "policies"
+
+
+def _apply(scenario: Scenario, alt: Alternative, files: _Files) -> str:
+    principal = principal_of(scenario.caller.principal_arn, scenario.caller.account)
+    texts = {f"{path}.json": text for path, text in files.by_name.items()}
+    return apply_markdown(
+        alt,
+        written_paths(alt.changes, texts),
+        principal,
+        scenario_source=scenario.source,
+        vpc_endpoint=scenario.network.vpc_endpoint,
+    )
 
 
 def alternative_dir(name: str) -> str:

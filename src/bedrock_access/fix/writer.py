@@ -3,9 +3,10 @@
 Everything is written to a fresh temporary directory next to ``DIR`` and moved into place in one
 rename at the end, so ``DIR`` is either absent (or left as it was) or complete.
 
-Layout: ``DIR/scenario.yaml`` and ``DIR/policies/`` for the recommended alternative;
-``DIR/<alternative>/scenario.yaml`` (and its ``policies/``) for every alternative when there are
-several; ``DIR/fix.json``, the JSON report.
+Layout: the recommended alternative at the top (``DIR/scenario.yaml``, ``DIR/APPLY.md``, ``DIR/policies/``
+for documents to apply and copies, ``DIR/proof-only/`` for Control Tower-managed SCPs modelled for the
+proof); every other alternative once, in ``DIR/<alternative>/`` with the same files; ``DIR/fix.json``,
+the JSON report.
 """
 
 from __future__ import annotations
@@ -38,15 +39,17 @@ def planned_files(scenario: Scenario, report: FixReport, report_json: Mapping[st
     if not report.alternatives:
         return files
     files.extend(alternative_files(scenario, report.alternatives[0]))
-    if len(report.alternatives) > 1:
-        for alt in report.alternatives:
-            files.extend(alternative_files(scenario, alt, prefix=f"{alternative_dir(alt.name)}/"))
-    files.append(OutputFile("fix.json", json.dumps(report_json, indent=2, ensure_ascii=False) + "\n"))
+    for alt in report.alternatives[1:]:  # each alternative once: the recommended one is at the top
+        files.extend(alternative_files(scenario, alt, prefix=f"{alternative_dir(alt.name)}/"))
+    files.append(
+        OutputFile("fix.json", json.dumps(report_json, indent=2, ensure_ascii=False) + "\n", "report")
+    )
     return files
 
 
 def write_out(out: Path, files: Sequence[OutputFile]) -> list[str]:
-    """Write ``files`` under ``out`` atomically; returns the paths written (as ``out/...``).
+    """Write ``files`` under ``out`` atomically; returns the paths written (as ``out/...``), in the
+    order of ``files`` (their ``role`` says what each is).
 
     Every file's text passes through the redactor first, so even a temporary directory left behind by
     ``kill -9`` holds no secret; such leftovers of dead runs are removed on the next run."""

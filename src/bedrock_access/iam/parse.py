@@ -21,6 +21,7 @@ from bedrock_access.iam.model import (
     PrincipalSpec,
     Statement,
 )
+from bedrock_access.iam.saved_output import SavedOutputError, unwrap_saved_output
 
 MAX_DOCUMENT_CHARS = 2_000_000  # far above every AWS policy limit; beyond this we refuse to read
 MAX_DEPTH = 12  # statement > condition > operator > key > values is depth 6; deeper is hostile
@@ -107,6 +108,10 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
         doc, duplicates = _loads_checking_duplicates(document, name)
     else:
         doc = document
+    try:  # saved AWS CLI output (get-policy-version, get-role-policy, describe-policy): its document
+        doc, _ = unwrap_saved_output(doc)
+    except SavedOutputError as exc:
+        raise PolicyError(name, "", str(exc)) from None
     if not isinstance(doc, Mapping):
         raise PolicyError(name, "", f"a policy document must be a JSON object, not {_kind(doc)}")
     if not _depth_ok(doc, MAX_DEPTH):

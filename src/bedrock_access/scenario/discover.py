@@ -1,0 +1,44 @@
+"""The scenario files a ``check PATH...`` names: files as given, folders searched recursively for
+``*.yaml`` and ``*.yml``. A path that does not exist, or a folder without scenarios, is an input error:
+in CI a mistyped path must fail, not pass with nothing checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from bedrock_access.errors import InputError
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+STDIN = "-"
+
+
+def scenario_paths(paths: Sequence[str]) -> list[str]:
+    """Every scenario file the paths name, in the order given (a folder's files sorted), each once;
+    ``-`` stands for standard input and may appear once."""
+    found: list[str] = []
+    for raw in paths:
+        if raw == STDIN:
+            if STDIN in found:
+                raise InputError("standard input (-) can be read only once", field="PATH")
+            found.append(STDIN)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in SCENARIO_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                raise InputError("no *.yaml or *.yml scenario files in this folder", source=raw)
+            found.extend(str(p) for p in inside)
+        elif path.is_file() or path.is_symlink():
+            found.append(raw)  # a link that leads nowhere (or in a loop): the loader says which
+        elif path.exists():
+            raise InputError("not a regular file or folder", source=raw)
+        else:
+            raise InputError("cannot read scenario: No such file or directory", source=raw)
+    return list(dict.fromkeys(found))
