@@ -410,9 +410,12 @@ def _save_scenario(args: argparse.Namespace, scenario: Any, caller: Any, invocat
             "Policies are inline copies; calls are as the clients would make them. No secrets are copied.",
         ),
     )
+    from bedrock_access.io_guard import check_name
+    from bedrock_access.output_guard import scrub_text
+
     try:
-        with open(args.save_scenario, "x", encoding="utf-8") as f:
-            f.write(text)
+        with open(check_name(args.save_scenario), "x", encoding="utf-8") as f:
+            f.write(scrub_text(text))  # every file written goes through the redactor
     except FileExistsError:
         raise InputError("exists; refusing to overwrite", source=args.save_scenario) from None
     except OSError as exc:

@@ -21,10 +21,11 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bedrock_access.io_guard import check_name
     from bedrock_access.scenario.starter import starter_scenario
 
     try:
-        with open(args.file, "x", encoding="utf-8") as f:
+        with open(check_name(args.file), "x", encoding="utf-8") as f:
             f.write(starter_scenario(args.file))
     except FileExistsError:
         raise InputError("exists; refusing to overwrite (choose another name)", source=args.file) from None
