@@ -143,6 +143,9 @@ def test_lone_surrogate_in_every_verb(tmp_path: Path, run_main: Callable[..., Re
     )
     for argv in (
         ["check", str(scenario), "--format", "json"],
+        ["check", str(scenario), "--format", "sarif"],
+        ["check", str(scenario), "--format", "junit"],
+        ["check", str(scenario), "--format", "markdown"],
         ["check", str(scenario)],
         ["fix", str(scenario)],
         ["fix", str(scenario), "--format", "json"],

@@ -253,3 +253,20 @@ def test_an_internal_error_is_one_line_and_debug_adds_the_traceback(
     debug = run_main("--debug", "catalog", "regions")
     assert debug.code == 2 and "Traceback" in debug.err and "KeyError" in debug.err
     assert URL_PASSWORD not in debug.err  # the traceback goes through the redactor too
+
+
+def test_names_too_long_for_the_file_system(tmp_path: Path, run_main: Callable[..., Result]) -> None:
+    name = "n" * 5000
+    for argv in (
+        ["check", name],
+        ["check", "-", name],
+        ["fix", name],
+        ["explain", name],
+        ["simulate", "--jsonl", name],
+        ["simulate", "--identity", name, "--action", "s3:GetObject"],
+        ["explain", "--cloudtrail", name],
+    ):
+        result = run_main(*argv)
+        assert_clean(result, (2,))
+    # the process's standard output still works afterwards (no stream was pointed at /dev/null)
+    assert_clean(run_main("catalog", "regions"), (0,))

@@ -124,7 +124,6 @@ def _unexpected(exc: Exception, debug: bool) -> int:
     elif isinstance(exc, UnicodeError) or (isinstance(exc, TypeError) and "surrogates" in str(exc)):
         _error("the input holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
     elif isinstance(exc, OSError) and exc.errno is not None:
-        quiet_exit_streams()
         _error(
             f"{(exc.strerror or type(exc).__name__).lower()}" + (f": {exc.filename}" if exc.filename else "")
         )
