@@ -23,7 +23,7 @@ from bedrock_access.clients.interface import (
     SettingsLayer,
     Severity,
 )
-from bedrock_access.errors import InputError
+from bedrock_access.errors import InputError, quote_excerpt
 from bedrock_access.iam.arn import parse_arn
 from bedrock_access.redact import (
     BearerInfo,
@@ -544,7 +544,7 @@ def common_checks(
                 out.append(
                     finding(
                         "PROFILE_PREFIX_UNKNOWN",
-                        f"{inv.label}: {inv.model!r} starts with '{prefix}.', which is not an inference-profile prefix "
+                        f"{inv.label}: {quote_excerpt(inv.model)} starts with '{prefix}.', which is not an inference-profile prefix "
                         f"({', '.join(SCOPES)}): Bedrock answers 400.",
                         hint="Pin a valid profile id.",
                         origin=inv.origin.get("model", ""),
@@ -555,7 +555,7 @@ def common_checks(
                 out.append(
                     finding(
                         "PROFILE_GEO_MISMATCH",
-                        f"{inv.label}: the '{prefix}.' profile {inv.model!r} is called from {inv.region}, outside its "
+                        f"{inv.label}: the '{prefix}.' profile {quote_excerpt(inv.model)} is called from {inv.region}, outside its "
                         "geography: 400 'The provided model identifier is invalid.'",
                         hint=geo_hint
                         or f"Use the profile prefix of {inv.region}'s geography, or change the Region.",
@@ -567,7 +567,7 @@ def common_checks(
             out.append(
                 finding(
                     "BARE_MODEL_ID",
-                    f"{inv.label}: bare foundation-model id {inv.model!r} is sent; this model is listed as "
+                    f"{inv.label}: bare foundation-model id {quote_excerpt(inv.model)} is sent; this model is listed as "
                     "inference-profile only, so on-demand invocation fails with a 400 ValidationException.",
                     hint=bare_hint or "Use a geographic or global inference-profile id (e.g. eu.…) instead.",
                     origin=inv.origin.get("model", ""),
@@ -578,7 +578,7 @@ def common_checks(
             out.append(
                 finding(
                     "ANTHROPIC_FORMAT_ID",
-                    f"{inv.label}: {inv.model!r} is an Anthropic API id; {client} sends it to Bedrock unchanged "
+                    f"{inv.label}: {quote_excerpt(inv.model)} is an Anthropic API id; {client} sends it to Bedrock unchanged "
                     "(400 'The provided model identifier is invalid').",
                     hint="Use the Bedrock id (e.g. eu.anthropic.claude-…).",
                     origin=inv.origin.get("model", ""),
@@ -616,7 +616,7 @@ def common_checks(
                     finding(
                         "PROFILE_AVAILABILITY_UNKNOWN",
                         f"{inv.label}: {client} derived the '{prefix}.' prefix from the Region; {why}, so "
-                        f"{inv.model!r} may not exist (400).",
+                        f"{quote_excerpt(inv.model)} may not exist (400).",
                         hint="Check the model catalogue for this profile, or pin an id you know exists.",
                         origin=inv.origin.get("model", ""),
                         invocations=[inv.label],
