@@ -65,14 +65,15 @@ def _read(path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
-    from bedrock_access.bedrock.error_parse import explain_parsed, parse_error
+    from bedrock_access.bedrock.error_scan import parse_error
     from bedrock_access.bedrock.reevaluate import destinations_of
     from bedrock_access.catalog import load_catalog
+    from bedrock_access.explaining import explain_error
 
     text = _read(args.file)
     catalog = load_catalog()
     parsed = parse_error(text)
-    explanation = explain_parsed(parsed, lambda model, region: destinations_of(catalog, model, region))
+    explanation = explain_error(parsed, lambda model, region: destinations_of(catalog, model, region))
     reevaluation = _reevaluate(args.scenario, parsed, catalog) if args.scenario else None
 
     doc: dict[str, Any] = {
