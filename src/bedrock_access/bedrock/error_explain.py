@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bedrock_access.bedrock.error_causes import CAUSE_BY_CODE, CAUSE_CODES
 from bedrock_access.bedrock.error_scan import ParsedError
+from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN
 from bedrock_access.bedrock.errors import ReportedPolicyType
 from bedrock_access.catalog.geography import GLOBAL_SCOPE, scope_of_profile_id, split_profile_id
 from bedrock_access.iam.arn import parse_arn
@@ -329,7 +330,8 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             f"made in the source Region {region} and carries no bedrock:InferenceProfileArn. Two SCP shapes "
             "do this: a model allow-list (Deny with NotResource) that lists only foundation-model ARNs, so an "
             "approved model is still denied through a profile because the profile ARN is not in the list; or a "
-            f"Region deny covering {region}, which an InferenceProfileArn exemption cannot lift on this check."
+            f"Region deny covering {region}, which an InferenceProfileArn exemption cannot lift on this check. "
+            f"For the first shape, {MODEL_ALLOW_LIST_PROFILE_UNCERTAIN[0].lower()}{MODEL_ALLOW_LIST_PROFILE_UNCERTAIN[1:]}."
         )
         fixes = (
             "If the SCP is a model allow-list, add the approved inference-profile (and application-inference-"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from bedrock_access.iam.arn import TypePrefixes, parse_arn
 from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
-from bedrock_access.iam.model import Policy
+from bedrock_access.iam.model import Policy, Statement
 from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
 from bedrock_access.iam.variables import Context, ContextValue
 
@@ -257,6 +257,18 @@ class Authorizer:
             if len(self._candidates) < _MEMO_LIMIT:
                 self._candidates[action] = found
             return found
+
+    def statement_of(self, decisive: Decisive) -> Statement | None:
+        """The policy statement a decisive entry names (None for a layer without an Allow)."""
+        if decisive.index is None:
+            return None
+        for compiled in self._compiled:
+            ref = compiled.ref
+            if ref.type == decisive.type and ref.level == decisive.level and ref.name == decisive.policy:
+                for stmt in compiled.statements:
+                    if stmt.statement.index == decisive.index:
+                        return stmt.statement
+        return None
 
     def missing_context_keys(self, action: str, ctx: Context) -> tuple[str, ...]:
         """Context keys that conditions of statements covering ``action`` read but ``ctx`` (lowercased
