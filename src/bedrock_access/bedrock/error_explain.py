@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from bedrock_access.bedrock.error_causes import CAUSE_BY_CODE, CAUSE_CODES
 from bedrock_access.bedrock.error_scan import ParsedError
-from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN
 from bedrock_access.bedrock.errors import ReportedPolicyType
+from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN
 from bedrock_access.catalog.geography import GLOBAL_SCOPE, scope_of_profile_id, split_profile_id
 from bedrock_access.iam.arn import parse_arn
 
