@@ -136,8 +136,12 @@ CAUSES: tuple[Cause, ...] = (
             "Check that the model is offered in that Region (aws bedrock list-foundation-models).",
             "Enable the model for the account, in every Region a profile can route it to.",
             "A model blocked by IAM or an SCP stays blocked after enabling: check those too.",
+            "If the same credentials work elsewhere, check which model id and Region this client really "
+            "sends: clients call background models besides the main one and read the Region from their own "
+            "settings.",
         ),
         error_code=ACCESS_DENIED,
+        advice=("background-models", "region-setting"),
     ),
     Cause(
         "account-not-authorized",
@@ -201,6 +205,15 @@ CAUSES: tuple[Cause, ...] = (
         error_code=VALIDATION,
     ),
     Cause(
+        "max-tokens-limit",
+        "validation",
+        ("maximum tokens you requested exceed",),
+        "The request asks for more output tokens than {model} allows on Bedrock (the limit there can be lower "
+        "than the provider's own API). This is not an IAM problem.",
+        ("Lower the client's max tokens setting for this model, or choose a model with a higher limit.",),
+        error_code=VALIDATION,
+    ),
+    Cause(
         "prompt-caching",
         "validation",
         ("did not allow prompt caching",),
@@ -216,6 +229,7 @@ CAUSES: tuple[Cause, ...] = (
             "with on-demand throughput isn't",
             "with on-demand throughput isn\u2019t",
             "on-demand throughput is not",
+            "support on-demand throughput",
         ),
         "{Model} has no on-demand capacity of its own: it runs only through an inference profile (or "
         "Provisioned Throughput). Bedrock rejects the bare model id before any IAM check.",
@@ -242,7 +256,7 @@ CAUSES: tuple[Cause, ...] = (
             "other ids or Regions than the main model.",
         ),
         error_code=VALIDATION,
-        advice=("profile-arn-route",),
+        advice=("profile-arn-route", "background-models", "region-setting"),
     ),
     Cause(
         "expired-token",

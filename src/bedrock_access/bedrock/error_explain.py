@@ -368,6 +368,7 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             "your credential broker or gateway passes when it creates the session.",
             "Or pin the client's background, small/fast and subagent models to ones the session policy allows.",
         )
+        advice = ("background-models",)
     elif p.policy_type == "identity" and not p.explicit:
         cause = (
             f"No identity-based policy allows {action} on the inference profile {p.resource}. A call through a "
@@ -380,6 +381,7 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             f"arn:{partition}:bedrock:*::foundation-model/{base}.",
             "Or pin every model the client uses to profiles the policy already grants.",
         )
+        advice = ("background-models",)
     else:
         cause = (
             f"The check on the inference profile {profile}, made in the source Region {region}, is denied. "

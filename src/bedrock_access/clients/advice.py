@@ -126,12 +126,18 @@ def wrapper_of(text: str) -> str | None:
     return None
 
 
+# Topics whose advice only helps when we know which client printed the error: every client has its
+# own answer, and listing all of them for an unknown client would bury the fix.
+_NEEDS_KNOWN_CLIENT = frozenset({"background-models", "region-setting"})
+
+
 def advice_for(topics: Iterable[str], client: str | None = None) -> tuple[str, ...]:
     """Every client's advice on ``topics``, topic by topic, in table order; only ``client``'s when the
-    paste shows which client printed it."""
+    paste shows which client printed it (some topics are given only then)."""
     return tuple(
         advice.text
         for topic in topics
+        if client is not None or topic not in _NEEDS_KNOWN_CLIENT
         for advice in ADVICE
         if advice.topic == topic and (client is None or advice.client == client)
     )
