@@ -161,7 +161,9 @@ def _join(lines: list[str]) -> str:
     for raw in lines:
         framed = raw.startswith("\0")
         line = raw[1:] if framed else raw
-        filled = framed and len(line.rstrip()) >= width - 1
+        # A terminal breaks a word only when it is longer than the line: then the line is that one word
+        # and runs into the right border.
+        filled = framed and len(line.rstrip()) >= width - 1 and " " not in line.strip()
         if framed:
             line, _ = _strip_markers(line)
             line = line.strip()
@@ -173,8 +175,8 @@ def _join(lines: list[str]) -> str:
         last = _last_token(prev_tail)
         first = line.lstrip()
         if framed:
-            # A box wraps every line at its width: always join; no space when a long token (an ARN, an
-            # id) ran into the right border and goes on in the next line.
+            # A box wraps every line at its width: always join; no space when a token longer than the box
+            # (an ARN, an id) filled the line and goes on in the next one.
             glue = "" if previous_filled and _looks_cut(last, first) else " "
             out[-1] = prev_tail + glue + first
         elif "arn:" in last and (last[-1] in "-/_" or first[0] in "-/:._") and _looks_cut(last, first):
