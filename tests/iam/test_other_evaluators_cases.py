@@ -206,3 +206,24 @@ def test_condition_of_the_wrong_type_for_its_key_is_reported(
     doc = parse_policy(document(allow("bedrock:InvokeModel", Condition=condition)), name="P")
     codes = [i.code for i in validate_policy(doc, "identity")]
     assert ("condition-type-mismatch" in codes) is expected
+
+
+@pytest.mark.parametrize(
+    ("policy_value", "request_value"),
+    [
+        ("arn:aws:iam::111122223333:user/bob", "arn:::bucket-name"),  # request value with too few fields
+        ("arn:::bucket-name", "arn:aws:iam::111122223333:user/bob"),  # policy value with too few fields
+    ],
+)
+def test_arn_values_with_too_few_fields_match_nothing_either_way(
+    policy_value: str, request_value: str
+) -> None:
+    """OPS, ARN operators: the comparison is field by field over "the six colon-delimited components";
+    a value with fewer fields is no ARN, so neither ArnLike nor ArnNotLike holds (the engine's rule for
+    undecidable comparisons).
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"""
+    assert not condition_holds({"ArnLike": {"aws:SourceArn": policy_value}}, {"aws:SourceArn": request_value})
+    if request_value == "arn:::bucket-name":
+        assert not condition_holds(
+            {"ArnNotLike": {"aws:SourceArn": policy_value}}, {"aws:SourceArn": request_value}
+        )

@@ -39,7 +39,6 @@ _BRACE = re.compile(r"(?<![$\w])\{([A-Za-z][A-Za-z0-9 _\-]{0,38})\}")
 _BRACKETED_WORD = re.compile(r"\[(redacted|REDACTED|Redacted|removed|hidden|masked)\]")
 _STARS = re.compile(r"\*{3,64}")
 _X_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[Xx]{4,16}|\d{0,8}[Xx]{4,12})(?![A-Za-z0-9])")
-_AT_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}\s?[\[(]at[\])]\s?[A-Za-z0-9.\-]{1,253}")
 _PLAIN_WORD = re.compile(r"(?<![A-Za-z_])(REDACTED|redacted)(?![A-Za-z_])")
 
 _TRUNCATION_ENDS = ("…", "...", "[truncated]", "(truncated)", "<truncated>", "truncated")
@@ -150,13 +149,15 @@ _TOKEN_JOINERS = ":/-._"
 
 
 def _last_token(line: str) -> str:
-    return line.rsplit(" ", 1)[-1]
+    return line[line.rfind(" ", max(0, len(line) - 4096)) + 1 :]
 
 
 def _join(lines: list[str]) -> str:
     """Join lines that a terminal or a narrow box broke inside a sentence or a token."""
     width = max((len(line) - 1 for line in lines if line.startswith("\0")), default=0)
-    out: list[str] = []
+    # Each output line is kept as a list of pieces (joined once at the end: linear time); ``tails``
+    # holds the last piece of each, right-stripped.
+    out: list[list[str]] = []
     previous_filled = False
     for raw in lines:
         framed = raw.startswith("\0")
@@ -167,26 +168,27 @@ def _join(lines: list[str]) -> str:
         if framed:
             line, _ = _strip_markers(line)
             line = line.strip()
-        if not out or not line.strip() or not out[-1].strip():
-            out.append(line)
+        if not out or not line.strip() or not out[-1][-1].strip():
+            out.append([line])
             previous_filled = filled
             continue
-        prev_tail = out[-1].rstrip()
+        prev_tail = out[-1][-1].rstrip()
+        out[-1][-1] = prev_tail
         last = _last_token(prev_tail)
         first = line.lstrip()
         if framed:
             # A box wraps every line at its width: always join; no space when a token longer than the box
             # (an ARN, an id) filled the line and goes on in the next one.
             glue = "" if previous_filled and _looks_cut(last, first) else " "
-            out[-1] = prev_tail + glue + first
+            out[-1].extend((glue, first))
         elif "arn:" in last and (last[-1] in "-/_" or first[0] in "-/:._") and _looks_cut(last, first):
-            out[-1] = prev_tail + first
+            out[-1].append(first)
         elif prev_tail[-1:] not in _SENTENCE_END and first[:1].islower():
-            out[-1] = prev_tail + " " + first
+            out[-1].extend((" ", first))
         else:
-            out.append(line)
+            out.append([line])
         previous_filled = filled
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
 
 
 def _looks_cut(last: str, first: str) -> bool:
@@ -223,8 +225,9 @@ def _kind_of_words(words: str) -> RedactedKind:
 
 def _kind_by_position(text: str, start: int, end: int) -> RedactedKind | None:
     """The ARN field a placeholder stands in, from the colons around it."""
-    line_start = text.rfind("\n", 0, start) + 1
-    arn_at = text.rfind("arn:", line_start, start)
+    window = max(0, start - 2048)  # an ARN is at most 2048 characters long
+    line_start = text.rfind("\n", window, start) + 1
+    arn_at = text.rfind("arn:", max(line_start, window), start)
     if arn_at < 0:
         return None
     prefix = text[arn_at:start]
@@ -277,15 +280,59 @@ def _kind_of_run(placeholder: str) -> RedactedKind:
     return "other"
 
 
+_EMAIL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+def _redact_at_emails(text: str, redactor: _Redactor) -> str:
+    """``name[at]domain.com`` / ``name (at) domain.com``: found from each ``at`` marker outwards, so the
+    cost is linear whatever the text."""
+    pieces: list[str] = []
+    done = 0
+    pos = 0
+    next_of = {marker: text.find(marker) for marker in ("[at]", "(at)")}
+    while True:
+        for marker, found in next_of.items():
+            if 0 <= found < pos:
+                next_of[marker] = text.find(marker, pos)
+        candidates = [i for i in next_of.values() if i >= 0]
+        if not candidates:
+            break
+        at = min(candidates)
+        left = at - 1 if at > 0 and text[at - 1] == " " else at
+        start = left
+        while start > max(done, left - 64) and text[start - 1] in _EMAIL_CHARS:
+            start -= 1
+        right = at + 4 + (1 if text.startswith(" ", at + 4) else 0)
+        end = right
+        while end < min(len(text), right + 253) and text[end] in _EMAIL_CHARS:
+            end += 1
+        if start < left and end > right and "." in text[right:end]:
+            pieces.append(text[done:start])
+            pieces.append(redactor.token("email", text[start:end]))
+            done = end
+        pos = max(end, at + 4)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def _redact_placeholders(text: str) -> tuple[str, tuple[Redaction, ...]]:
     redactor = _Redactor()
-    text = redactor.replace(_AT_EMAIL, text, None)
-    text = redactor.replace(_ANGLE, text, 1)
-    text = redactor.replace(_BRACE, text, 1)
-    text = redactor.replace(_BRACKETED_WORD, text, None)
-    text = redactor.replace(_STARS, text, None)
-    text = redactor.replace(_X_RUN, text, None)
-    text = redactor.replace(_PLAIN_WORD, text, None)
+    lowered = text.lower()
+    # Each pattern runs only when its trigger is in the text: most pastes hold no placeholder at all.
+    if "[at]" in lowered or "(at)" in lowered:
+        text = _redact_at_emails(text, redactor)
+    if "<" in text:
+        text = redactor.replace(_ANGLE, text, 1)
+    if "{" in text:
+        text = redactor.replace(_BRACE, text, 1)
+    if "[" in text:
+        text = redactor.replace(_BRACKETED_WORD, text, None)
+    if "***" in text:
+        text = redactor.replace(_STARS, text, None)
+    if "xxxx" in lowered:
+        text = redactor.replace(_X_RUN, text, None)
+    if "redacted" in lowered:
+        text = redactor.replace(_PLAIN_WORD, text, None)
     return text, tuple(redactor.found)
 
 
