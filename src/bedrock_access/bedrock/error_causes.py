@@ -214,6 +214,19 @@ CAUSES: tuple[Cause, ...] = (
         error_code=VALIDATION,
     ),
     Cause(
+        "malformed-request",
+        "validation",
+        ("malformed input request",),
+        "Bedrock rejected the request body: it does not match what {model} expects (for example a required "
+        "field such as max_tokens or messages is missing, or a body written for another model family or API "
+        "was sent). This is not an IAM problem.",
+        (
+            "Check the body the client builds for this model (the model's request format, or use the Converse "
+            "API), or update the client.",
+        ),
+        error_code=VALIDATION,
+    ),
+    Cause(
         "prompt-caching",
         "validation",
         ("did not allow prompt caching",),
