@@ -159,3 +159,38 @@ def test_source_region_model_and_caller_fill_what_the_message_lacks() -> None:
         "The security token included in the request is expired", caller="arn:aws:iam::1:user/z"
     )
     assert bare.parsed.principal == "arn:aws:iam::1:user/z"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "POST https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+            "global.anthropic.claude-sonnet-4-5-20250929-v1%3A0/count-tokens 403 Forbidden",
+            "count-tokens-forbidden",
+        ),
+        (
+            "HTTP 403 Forbidden https://bedrock-runtime.eu-west-1.amazonaws.com/model/x/converse",
+            "runtime-forbidden",
+        ),
+        ("ValidationException: This model is not available for this account.", "not-available-for-account"),
+        ("Authentication failed: Please make sure your API Key is valid.", "invalid-api-key"),
+        (
+            "An error occurred (ValidationException) when calling the Converse operation: Operation not allowed",
+            "account-operation-not-allowed",
+        ),
+    ],
+)
+def test_messages_issue_15_names_are_recognised(text: str, code: str) -> None:
+    result = explain_message(text)
+    assert result.explanation.code == code
+    assert "<model>" not in result.explanation.cause
+
+
+def test_count_tokens_403_names_the_action_and_region() -> None:
+    result = explain_message(
+        "POST https://bedrock-runtime.us-east-1.amazonaws.com/model/global.anthropic.claude-sonnet-4-5-20250929-v1%3A0"
+        "/count-tokens 403 Forbidden"
+    )
+    assert result.parsed.endpoint_region == "us-east-1" and result.parsed.operation == "CountTokens"
+    assert "bedrock:CountTokens" in result.explanation.cause + " ".join(result.explanation.fixes)
