@@ -194,3 +194,9 @@ def test_count_tokens_403_names_the_action_and_region() -> None:
     )
     assert result.parsed.endpoint_region == "us-east-1" and result.parsed.operation == "CountTokens"
     assert "bedrock:CountTokens" in result.explanation.cause + " ".join(result.explanation.fixes)
+
+
+def test_traceback_and_html_angle_words_are_not_placeholders() -> None:
+    cleaned = clean_paste('File "<string>", line 1, in <module>\n<html><body>403 Forbidden</body></html>')
+    assert cleaned.redactions == ()
+    assert "<module>" in cleaned.text

@@ -41,6 +41,35 @@ _STARS = re.compile(r"\*{3,64}")
 _X_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[Xx]{4,16}|\d{0,8}[Xx]{4,12})(?![A-Za-z0-9])")
 _PLAIN_WORD = re.compile(r"(?<![A-Za-z_])(REDACTED|redacted)(?![A-Za-z_])")
 
+# Angle-bracket words that are not redactions: Python traceback names and common HTML tags.
+_NOT_PLACEHOLDERS = frozenset(
+    {
+        "module",
+        "string",
+        "stdin",
+        "lambda",
+        "genexpr",
+        "listcomp",
+        "dictcomp",
+        "setcomp",
+        "frozen",
+        "anonymous",
+        "html",
+        "head",
+        "body",
+        "div",
+        "span",
+        "pre",
+        "code",
+        "br",
+        "p",
+        "a",
+        "b",
+        "i",
+        "img",
+    }
+)
+
 _TRUNCATION_ENDS = ("…", "...", "[truncated]", "(truncated)", "<truncated>", "truncated")
 
 
@@ -261,6 +290,8 @@ class _Redactor:
         def sub(match: re.Match[str]) -> str:
             placeholder = match.group(0)
             words = match.group(words_group) if words_group is not None else None
+            if words is not None and words.lower() in _NOT_PLACEHOLDERS:
+                return placeholder
             kind = _kind_by_position(text, match.start(), match.end())
             if kind is None:
                 kind = _kind_of_words(words) if words else _kind_of_run(placeholder)
