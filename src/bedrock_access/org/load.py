@@ -228,7 +228,8 @@ class _AccountIam:
             where = f"Policies[{i}]"
             item = f.mapping(raw, where)
             arn = f.string(item.get("Arn"), f"{where}.Arn")
-            name = f.string(item.get("PolicyName"), f"{where}.PolicyName")
+            # AWS always sends PolicyName; moto leaves it out, and the ARN ends with it anyway.
+            name = str(item.get("PolicyName") or arn.rsplit("/", 1)[-1])
             default = item.get("DefaultVersionId")
             found: Mapping[str, Any] | None = None
             for j, vraw in enumerate(f.listing(item.get("PolicyVersionList"), f"{where}.PolicyVersionList")):
