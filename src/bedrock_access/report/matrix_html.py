@@ -235,6 +235,9 @@ function show(ri, k){
 $('gridwrap').addEventListener('click', (ev)=>{ const t=ev.target.closest('td.cell'); if(t) show(Number(t.dataset.row), Number(t.dataset.col)); });
 for (const id of ['f-search','f-account','f-model','f-region','f-verdict','f-cause']) $(id).addEventListener(id==='f-search'?'input':'change', render);
 if (D.unreadable.length){ const ul=$('unreadable'); for (const [id,name,why] of D.unreadable) ul.appendChild(el('li',null,id+' '+name+': '+why)); $('unreadable-box').hidden=false; }
+// #search=TEXT fills the search box (a link to a filtered view).
+const q = /^#search=(.*)$/.exec(location.hash);
+if (q){ $('f-search').value = decodeURIComponent(q[1]); }
 render();
 // A link to one cell: #cell=ROW,COLUMN opens it, as a click would (also how the tests drive the page).
 const m = /^#cell=(\d+),(\d+)$/.exec(location.hash);
