@@ -249,5 +249,95 @@ def main() -> None:
     )
 
 
+def cli_output() -> None:
+    """examples/collect/cli-output/: the same organization as saved AWS CLI output (for --from-cli)."""
+    cli = ROOT / "examples" / "collect" / "cli-output"
+    if cli.exists():
+        shutil.rmtree(cli)
+    org = json.loads((OUT / "organization.json").read_text())
+    write(
+        cli / "describe-organization.json",
+        {
+            "Organization": {
+                "Id": "o-ab12cd34ef",
+                "Arn": f"arn:aws:organizations::{MGMT}:organization/o-ab12cd34ef",
+                "FeatureSet": "ALL",
+                "MasterAccountArn": f"arn:aws:organizations::{MGMT}:account/o-ab12cd34ef/{MGMT}",
+                "MasterAccountId": MGMT,
+            }
+        },
+    )
+    write(
+        cli / "list-roots.json",
+        {
+            "Roots": [
+                {
+                    "Id": "r-ab12",
+                    "Arn": f"arn:aws:organizations::{MGMT}:root/o-ab12cd34ef/r-ab12",
+                    "Name": "Root",
+                    "PolicyTypes": [],
+                }
+            ]
+        },
+    )
+    parents = ["r-ab12", *(ou["id"] for ou in org["organizational_units"])]
+    for parent in parents:
+        write(
+            cli / "ous" / f"{parent}.json",
+            {
+                "OrganizationalUnits": [
+                    {"Id": ou["id"], "Name": ou["name"]}
+                    for ou in org["organizational_units"]
+                    if ou["parent_id"] == parent
+                ]
+            },
+        )
+        write(
+            cli / "accounts" / f"{parent}.json",
+            {
+                "Accounts": [
+                    {"Id": a["id"], "Name": a["name"], "Status": "ACTIVE"}
+                    for a in org["accounts"]
+                    if a["parent_id"] == parent
+                ]
+            },
+        )
+    for policy in org["policies"]:
+        write(
+            cli / "policies" / f"{policy['id']}.json",
+            {
+                "Policy": {
+                    "PolicySummary": {
+                        "Id": policy["id"],
+                        "Name": policy["name"],
+                        "Type": policy["type"],
+                        "AwsManaged": policy.get("aws_managed", False),
+                    },
+                    "Content": json.dumps(policy["document"]),
+                }
+            },
+        )
+        write(
+            cli / "policies" / f"{policy['id']}.targets.json",
+            {
+                "Targets": [
+                    {
+                        "TargetId": t,
+                        "Type": "ROOT"
+                        if t.startswith("r-")
+                        else "ORGANIZATIONAL_UNIT"
+                        if t.startswith("ou-")
+                        else "ACCOUNT",
+                    }
+                    for t in policy["targets"]
+                ]
+            },
+        )
+    (cli / "iam").mkdir()
+    for path in sorted((OUT / "accounts").glob("*.json")):
+        shutil.copy(path, cli / "iam" / path.name)
+
+
 if __name__ == "__main__":
     main()
+    cli_output()

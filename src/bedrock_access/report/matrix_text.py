@@ -39,7 +39,9 @@ def _stack_lines(matrix: Matrix, stack: StackDecision, account_id: str) -> list[
     lines = [f"    works: {_calls(works, matrix.regions)}" if works else "    works: nothing"]
     for why, pairs in sorted(blocked.items(), key=lambda kv: (kv[0].startswith("invalid"), -len(kv[1]))):
         lines.append(f"    {why}")
-        lines.append(f"      {len(pairs)} calls: {_calls(pairs, matrix.regions)}")
+        lines.append(
+            f"      {len(pairs)} call{'s' if len(pairs) != 1 else ''}: {_calls(pairs, matrix.regions)}"
+        )
     return lines
 
 
@@ -79,9 +81,29 @@ def write_text(matrix: Matrix, out: TextIO, *, catalog_snapshot: str) -> None:
         for record in unreadable:
             out.write(f"  {record.id} {record.name}: {record.reason}\n")
 
+    # Each decided stack once, with what works and what blocks, grouped by cause...
+    out.write("\nBy policy stack (principals with the same policies get the same answers):\n")
+    accounts_of: dict[int, set[str]] = defaultdict(set)
+    for principal, _caller, index in matrix.rows:
+        accounts_of[index].add(principal.account_id)
+    for stack in matrix.stacks:
+        n = members[stack.index]
+        example = stack.representative.arn
+        out.write(
+            f"stack {stack.index + 1}: {n} principal{'s' if n != 1 else ''} in {len(accounts_of[stack.index])} "
+            f"account{'s' if len(accounts_of[stack.index]) != 1 else ''}, e.g. {example}\n"
+        )
+        out.write("\n".join(_stack_lines(matrix, stack, stack.representative.account_id)) + "\n")
+
+    # ...then every account and principal, one line each, naming its stack.
     out.write("\nBy account and principal:\n")
     names = {a.id: a.name for a in snap.accounts}
-    cache: dict[tuple[int, str], list[str]] = {}
+    counts: dict[int, str] = {}
+    for stack in matrix.stacks:
+        verdicts = Counter(a.verdict for a in stack.assessments.values())
+        counts[stack.index] = ", ".join(
+            f"{verdicts[v]} {v}" for v in ("allowed", "denied", "invalid") if verdicts[v]
+        )
     current = None
     for principal, _caller, index in sorted(matrix.rows, key=lambda r: (r[0].account_id, r[0].arn)):
         if principal.account_id != current:
@@ -89,10 +111,6 @@ def write_text(matrix: Matrix, out: TextIO, *, catalog_snapshot: str) -> None:
             mgmt = " (management account: SCPs do not apply)" if current == snap.management_account else ""
             out.write(f"{current} {names.get(current, '')}{mgmt}\n")
         ps = f" [permission set {principal.permission_set}]" if principal.permission_set else ""
-        out.write(f"  {principal.arn.split(':', 5)[5]}{ps}\n")
+        out.write(f"  {principal.arn.split(':', 5)[5]}{ps}: stack {index + 1}, {counts[index]}\n")
         for note in principal.notes:
             out.write(f"    note: {note}\n")
-        key = (index, principal.account_id)
-        if key not in cache:
-            cache[key] = _stack_lines(matrix, matrix.stacks[index], principal.account_id)
-        out.write("\n".join(cache[key]) + "\n")
