@@ -138,7 +138,7 @@ table.grid{border-collapse:collapse}
 .grid th,.grid td{border:1px solid var(--line);padding:0}
 .grid thead th{background:#eceff1;position:sticky;top:0;z-index:2;font-weight:600}
 .grid thead tr:nth-child(2) th{top:var(--h1,120px)}
-.grid th.model{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;padding:4px 2px;font-size:11px;max-height:300px;overflow:hidden;text-overflow:ellipsis}
+.grid th.model{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;padding:4px 2px;font-size:11px;max-height:340px;overflow:hidden;text-overflow:ellipsis}
 .grid th.region{writing-mode:vertical-rl;transform:rotate(180deg);font-size:10px;font-weight:400;padding:3px 1px}
 .grid th.who{position:sticky;left:0;z-index:4;background:#eceff1;text-align:left;padding:4px 8px;min-width:320px}
 .grid td.who{position:sticky;left:0;background:#fff;z-index:1;padding:3px 8px;white-space:nowrap;max-width:460px;overflow:hidden;text-overflow:ellipsis}
@@ -149,7 +149,7 @@ table.grid{border-collapse:collapse}
 #detail{width:520px;flex:0 0 520px;border-left:1px solid var(--line);background:#fff;padding:12px 16px;max-height:calc(100vh - 150px);overflow:auto}
 #detail h2{font-size:15px;margin:0 0 6px}#detail .verdict{font-weight:700;text-transform:uppercase}
 #detail .verdict.allowed{color:var(--ok)}#detail .verdict.denied{color:var(--deny)}#detail .verdict.invalid{color:#616161}
-#detail table{border-collapse:collapse;width:100%;margin:6px 0}#detail td,#detail th{border-bottom:1px solid var(--line);text-align:left;padding:3px 4px;vertical-align:top;font-size:12px}
+#detail table{border-collapse:collapse;width:100%;margin:6px 0;table-layout:fixed}#detail col.k1{width:34%}#detail col.k2{width:18%}#detail tr.hop td{border-bottom:0;padding-bottom:0}#detail tr.hopres td{padding-top:0}#detail td,#detail th{overflow-wrap:anywhere;border-bottom:1px solid var(--line);text-align:left;padding:3px 4px;vertical-align:top;font-size:12px}
 #detail .err{background:#fff3f3;border:1px solid #f5c6c6;padding:6px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;white-space:pre-wrap;word-break:break-all}
 #detail .res{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px;color:#555;word-break:break-all}
 #detail .deny{color:var(--deny);font-weight:600}#detail .allow{color:var(--ok)}
@@ -221,8 +221,11 @@ function show(ri, k){
   for (const n of row.notes) box.appendChild(el('div','res','note: '+n));
   box.appendChild(el('div',null,'authorized in: '+(d.authorized.join(', ')||'none')+'; denied in: '+(d.denied.join(', ')||'none')));
   if (d.hops.length){
-    const t=el('table'); const hr=el('tr'); for (const h of ['hop','decision','decided by']) hr.appendChild(el('th',null,h)); t.appendChild(hr);
-    for (const [hop,res,dec,by] of d.hops){ const tr=el('tr'); const h=el('td'); h.appendChild(el('div',null,hop)); h.appendChild(el('div','res',swap(row,res))); tr.appendChild(h); tr.appendChild(el('td',dec==='allow'?'allow':'deny',dec)); tr.appendChild(el('td',null,swap(row,by))); t.appendChild(tr); }
+    const t=el('table'); const cg=el('colgroup'); for (const c of ['k1','k2','k3']) cg.appendChild(el('col',c)); t.appendChild(cg); const hr=el('tr'); for (const h of ['hop','decision','decided by']) hr.appendChild(el('th',null,h)); t.appendChild(hr);
+    for (const [hop,res,dec,by] of d.hops){
+      const tr=el('tr','hop'); tr.appendChild(el('td',null,hop)); tr.appendChild(el('td',dec==='allow'?'allow':'deny',dec)); tr.appendChild(el('td',null,swap(row,by))); t.appendChild(tr);
+      const rr=el('tr','hopres'); const rc=el('td','res',swap(row,res)); rc.colSpan=3; rr.appendChild(rc); t.appendChild(rr);
+    }
     box.appendChild(t);
   }
   if (d.blocking) box.appendChild(el('div',null,'blocked at: '+d.blocking));
