@@ -175,9 +175,19 @@ def test_per_service_endpoint_variable_is_honoured(
     try:
         monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
         monkeypatch.setenv("AWS_ENDPOINT_URL_IAM", p.url)
-        code = main(["collect", "--out", str(tmp_path / "s"), "--accounts", org.dev, "--no-identity-center"])
-        assert code == 0, capsys.readouterr().out
-        assert {s.operation for s in p.seen} == {"GetAccountAuthorizationDetails"}
+        monkeypatch.delenv(
+            "AWS_DEFAULT_REGION"
+        )  # the Region from AWS_REGION alone (Identity Center needs one)
+        code = main(["collect", "--out", str(tmp_path / "s"), "--accounts", org.dev])
+        printed = capsys.readouterr().out
+        assert code == 0, printed
+        assert "IAM Identity Center: 1 permission sets" in printed
+        assert {s.operation for s in p.seen} <= {
+            "GetAccountAuthorizationDetails",
+            "GetPolicy",
+            "GetPolicyVersion",
+        }
+        assert "GetAccountAuthorizationDetails" in {s.operation for s in p.seen}
         snap = load_snapshot(tmp_path / "s")
         assert {a.id for a in snap.accounts if a.status == "read"} == {org.dev}
     finally:

@@ -9,6 +9,7 @@ assumed-role credentials live only in memory.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -301,7 +302,8 @@ def collect(
 
     check_out(out)
     config = _config(retry_mode, max_attempts)
-    base = session or boto3.Session()
+    # botocore reads AWS_DEFAULT_REGION; the other SDKs and the CLI also read AWS_REGION, first.
+    base = session or boto3.Session(region_name=os.environ.get("AWS_REGION") or None)
     orgs = base.client("organizations", config=config)
     sts = base.client("sts", config=config)
     me = sts.get_caller_identity()
