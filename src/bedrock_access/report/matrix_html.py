@@ -161,6 +161,7 @@ _JS = r"""
 (function(){
 const D = JSON.parse(document.getElementById('matrix-data').textContent);
 const VERDICT = ['allowed','denied','invalid'];
+const MAX_ROWS = 500;
 const $ = (id) => document.getElementById(id);
 function el(tag, cls, text){const e=document.createElement(tag); if(cls) e.className=cls; if(text!==undefined&&text!==null) e.textContent=String(text); return e;}
 function swap(row, s){ if(typeof s!=='string') return s; for(const [a,b] of row.swaps){ s=s.split(a).join(b);} return s; }
@@ -191,13 +192,15 @@ function render(){
   let lastModel=-1;
   for (const [mi,ri] of cols){ if(mi!==lastModel){ const span=cols.filter(c=>c[0]===mi).length; const th=el('th','model',D.models[mi]); th.colSpan=span; th.title=D.models[mi]; h1.appendChild(th); lastModel=mi; } const tr=el('th','region',D.regions[ri]); tr.title=D.regions[ri]; h2.appendChild(tr); }
   thead.appendChild(h1); thead.appendChild(h2); table.appendChild(thead);
-  const tbody=el('tbody'); let shown=0;
+  const tbody=el('tbody'); let shown=0, matching=0;
   D.rows.forEach((row,ri)=>{
     if (fa && row.account!==fa) return;
     if (q && !(row.arn.toLowerCase().includes(q) || (row.permission_set||'').toLowerCase().includes(q) || row.account.includes(q) || row.account_name.toLowerCase().includes(q))) return;
     const cells = D.stacks[row.stack];
     if (fv!=='' && !cols.some(c=>String(cells[c[2]][0])===fv)) return;
     if (fc!=='' && !cols.some(c=>String(cells[c[2]][1])===fc)) return;
+    matching++;
+    if (shown >= MAX_ROWS) return;  // a browser cannot hold a grid of every principal of a large organization
     const tr=el('tr'); const td=el('td','who');
     td.appendChild(el('span','acct',row.account+' ')); const res=row.arn.split(':').slice(5).join(':'); const parts=res.split('/'); td.appendChild(el('span',null,parts[0]+'/'+parts[parts.length-1]));
     if (row.permission_set) td.appendChild(el('span','ps','['+row.permission_set+']'));
@@ -209,7 +212,7 @@ function render(){
   const wrap=$('gridwrap'); wrap.textContent='';
   if (!shown){ wrap.appendChild(el('div','empty','No principal matches the filters.')); }
   else { wrap.appendChild(table); const first=h1.querySelector('th.model'); if(first) table.style.setProperty('--h1', first.offsetHeight+'px'); }
-  $('shown').textContent = shown+' of '+D.rows.length+' principals, '+cols.length+' columns';
+  $('shown').textContent = (matching > shown ? 'first '+shown+' of '+matching+' matching (filter or search to see others); ' : shown+' of ')+D.rows.length+' principals, '+cols.length+' columns';
 }
 function show(ri, k){
   const row=D.rows[ri]; const c=D.stacks[row.stack][k]; const d=D.details[c[2]];
