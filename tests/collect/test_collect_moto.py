@@ -164,7 +164,7 @@ def test_collect_reads_the_organization_and_matrix_decides_it(
     assert any(d.type in ("pb", "scp") for d in blocked.decided_by)
 
 
-def test_per_service_endpoint_variable_is_honoured(
+def test_per_service_endpoint_variables_are_honoured(
     org: Org,
     moto_url: str,
     tmp_path: Path,
@@ -172,24 +172,28 @@ def test_per_service_endpoint_variable_is_honoured(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     p, server = start_proxy(moto_url)
+    p.rules[:] = [_boundary]
     try:
         monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
         monkeypatch.setenv("AWS_ENDPOINT_URL_IAM", p.url)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_ADMIN", p.url)
         monkeypatch.delenv(
             "AWS_DEFAULT_REGION"
         )  # the Region from AWS_REGION alone (Identity Center needs one)
-        code = main(["collect", "--out", str(tmp_path / "s"), "--accounts", org.dev])
+        code = main(["collect", "--out", str(tmp_path / "s"), "--accounts", org.sandbox])
         printed = capsys.readouterr().out
         assert code == 0, printed
-        assert "IAM Identity Center: 1 permission sets" in printed
-        assert {s.operation for s in p.seen} <= {
+        assert "IAM Identity Center: 1 permission sets, 1 account assignments" in printed
+        seen = {s.operation for s in p.seen}
+        assert {
             "GetAccountAuthorizationDetails",
-            "GetPolicy",
-            "GetPolicyVersion",
-        }
-        assert "GetAccountAuthorizationDetails" in {s.operation for s in p.seen}
+            "ListPermissionSets",
+            "GetPermissionsBoundaryForPermissionSet",
+        } <= seen
+        # Organizations and STS went to AWS_ENDPOINT_URL, not through the IAM or SSO endpoint.
+        assert not seen & {"ListRoots", "DescribeOrganization", "AssumeRole", "GetCallerIdentity"}
         snap = load_snapshot(tmp_path / "s")
-        assert {a.id for a in snap.accounts if a.status == "read"} == {org.dev}
+        assert {a.id for a in snap.accounts if a.status == "read"} == {org.sandbox}
     finally:
         server.shutdown()
 

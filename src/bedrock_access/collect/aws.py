@@ -211,13 +211,14 @@ def read_identity_center(
     def assigned(pair: tuple[str, str]) -> list[dict[str, Any]]:
         instance_arn, account_id = pair
         out = []
-        for ps_arn in _pages(
+        provisioned = _pages(
             sso,
             "list_permission_sets_provisioned_to_account",
             "PermissionSets",
             InstanceArn=instance_arn,
             AccountId=account_id,
-        ):
+        )
+        for ps_arn in dict.fromkeys(provisioned):  # once each, even if listed twice
             if ps_arn not in names:
                 continue
             found = _pages(
