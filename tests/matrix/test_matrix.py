@@ -267,3 +267,47 @@ def test_fix_works_on_a_matrix_cell(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert doc["alternatives"] and doc["alternatives"][0]["status"] == "proven"
     # The written scenario is an ordinary one: check now allows the call.
     assert main(["check", str(tmp_path / "fixed" / "scenario.yaml")]) == 0
+
+
+def test_conditions_naming_an_account_split_a_shared_stack(tmp_path: Path) -> None:
+    """The profile ARN in bedrock:InferenceProfileArn carries the caller's account: a condition that
+    names one account must not let another account's principal share its answer."""
+    snap_dir = _copy(tmp_path)
+    org = json.loads((snap_dir / "organization.json").read_text())
+    for account in org["accounts"]:
+        if account["id"] == "444455556666":
+            account["parent_id"] = "ou-ab12-workloads"  # the same OU path as 111122223333
+    (snap_dir / "organization.json").write_text(json.dumps(org))
+    pinned = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "bedrock:InvokeModel",
+                "Resource": "arn:aws:bedrock:*:*:inference-profile/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "bedrock:InvokeModel",
+                "Resource": "arn:aws:bedrock:*::foundation-model/*",
+                "Condition": {
+                    "StringLike": {"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:111122223333:*"}
+                },
+            },
+        ],
+    }
+    for account in ("111122223333", "444455556666"):
+        _add_role(snap_dir, account, "Pinned", pinned)
+    snap = load_snapshot(snap_dir)
+    catalog = load_catalog()
+    calls = [("us.anthropic.claude-sonnet-4-6", "us-east-1")]
+    matrix = decide_snapshot(snap, catalog, models=[calls[0][0]], regions=[calls[0][1]])
+    cells = {c.principal_arn: c for c in matrix.cells() if c.principal_arn.endswith("/Pinned")}
+    assert len({c.stack for c in cells.values()}) == 2
+    for arn, cell in cells.items():
+        run = run_scenario(snapshot_scenario(snap, arn, calls), catalog, rcp_services=None, now=None)
+        assert cell.verdict == run.assessments[0].verdict
+        assert cell.decided_by == (
+            run.assessments[0].blocking.decision.decisive if run.assessments[0].blocking else cell.decided_by
+        )
+    assert cells["arn:aws:iam::444455556666:role/Pinned"].decided_by[0].type == "identity"

@@ -272,6 +272,9 @@ def _sensitivity(authorizer: Authorizer, actions: Sequence[str]) -> tuple[list[o
             for cond in stmt.conditions:
                 key = cond.clause.key.lower()
                 if not _principal_key(key):
+                    # Request values that are ARNs carry the caller's account (the inference profile ARN
+                    # in bedrock:InferenceProfileArn): a condition naming an account splits by it.
+                    probes.extend(_account_fields(cond.clause.values))
                     continue
                 if any("${" in v for v in cond.clause.values):
                     unique = True
@@ -279,10 +282,18 @@ def _sensitivity(authorizer: Authorizer, actions: Sequence[str]) -> tuple[list[o
             for pattern in (*(stmt.statement.resources or ()), *(stmt.statement.not_resources or ())):
                 if "${" in pattern:
                     unique = True
-                parts = pattern.split(":")
-                if len(parts) > 4 and parts[4] not in ("", "*"):
-                    probes.append(parts[4])
+                probes.extend(_account_fields((pattern,)))
     return probes, unique
+
+
+def _account_fields(values: Sequence[str]) -> list[object]:
+    """The account fields of ARN patterns that name an account (not empty, not ``*``)."""
+    found: list[object] = []
+    for value in values:
+        parts = value.split(":")
+        if value.startswith("arn:") and len(parts) > 4 and parts[4] not in ("", "*"):
+            found.append(parts[4])
+    return found
 
 
 def _signature(probes: Sequence[object], unique: bool, principal: Principal, env: Environment) -> Hashable:
