@@ -15,7 +15,7 @@ from bedrock_access import __version__
 from bedrock_access.errors import InputError
 
 # Order is the order shown in --help.
-COMMANDS: tuple[str, ...] = ("check", "explain", "fix", "simulate", "catalog", "init")
+COMMANDS: tuple[str, ...] = ("check", "explain", "fix", "simulate", "catalog", "collect", "matrix", "init")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
