@@ -127,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
                 200, {"Regions": [{"RegionName": r, "RegionOptStatus": "ENABLED"} for r in b.enabled]}
             )
         if runtime:
-            return self._converse(region, unquote(url.path.split("/")[2]))
+            return self._converse(region, unquote(url.path.split("/")[2]), url.path.endswith("-stream"))
         if throttled:
             return self._error(
                 429, "ThrottlingException", "Too many requests, please wait before trying again."
@@ -170,10 +170,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(404, "ResourceNotFoundException", "The inference profile was not found.")
         return self._error(404, "UnknownOperationException", path)
 
-    def _converse(self, region: str, model_id: str) -> None:
+    def _converse(self, region: str, model_id: str, stream: bool) -> None:
         outcome = self.behaviour.converse.get((region, model_id))
         if outcome is not None:
             return self._error(*outcome)
+        if stream:
+            body = _event("messageStart", {"role": "assistant"}) + _event(
+                "messageStop", {"stopReason": "max_tokens"}
+            )
+            return self._send(200, body, "application/vnd.amazon.eventstream")
         self._json(
             200,
             {
@@ -183,6 +188,27 @@ class _Handler(BaseHTTPRequestHandler):
                 "metrics": {"latencyMs": 5},
             },
         )
+
+
+def _event(event_type: str, payload: dict[str, Any]) -> bytes:
+    """One message of AWS's binary event-stream encoding (what ConverseStream answers)."""
+    import binascii
+    import struct
+
+    headers = b""
+    for name, value in (
+        (":event-type", event_type),
+        (":content-type", "application/json"),
+        (":message-type", "event"),
+    ):
+        raw = value.encode()
+        headers += bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
+    body = json.dumps(payload).encode()
+    total = 12 + len(headers) + len(body) + 4
+    prelude = struct.pack(">II", total, len(headers))
+    prelude += struct.pack(">I", binascii.crc32(prelude) & 0xFFFFFFFF)
+    message = prelude + headers + body
+    return message + struct.pack(">I", binascii.crc32(message) & 0xFFFFFFFF)
 
 
 class StandIn:

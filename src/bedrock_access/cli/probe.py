@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             return _nothing()
         return _dry_run(args, plan(prediction.assessments))
 
-    from bedrock_access.live.aws import AwsFailure, new_session
+    from bedrock_access.live.aws import AwsFailure, new_session, secret_scrubber
     from bedrock_access.live.explain_aws import explain_aws_error
     from bedrock_access.live.probe import caller_identity, execute
 
@@ -127,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
             field="credentials",
         )
     sts_region = args.region or session.region_name or "us-east-1"
-    identity = caller_identity(session, sts_region)
+    scrub = secret_scrubber(session)
+    identity = caller_identity(session, sts_region, scrub)
     principal = identity["arn"] if not isinstance(identity, AwsFailure) and identity.get("arn") else None
     prediction = _predict(args, catalog, now, principal if not args.scenario_file else None)
     if prediction is None:
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     def explain(failure: AwsFailure, call: PlannedCall) -> str | None:
         return explain_aws_error(failure.code, failure.message, call.api_name, catalog)
 
-    results = execute(session, plan(prediction.assessments), explain)
+    results = execute(session, plan(prediction.assessments), explain, scrub)
     caller: dict[str, Any] = (
         {
             "arn": None,

@@ -7,6 +7,7 @@ and bounded timeouts; no endpoint is passed, so boto3 honours ``AWS_ENDPOINT_URL
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +46,33 @@ class AwsFailure:
         return f"{self.code}{status}: {self.message}"
 
 
-def failure_from_exception(exc: BaseException) -> AwsFailure:
+Scrub = Callable[[str], str]
+
+
+def secret_scrubber(session: Any) -> Scrub:
+    """Redacts secret-shaped text and, by value, this session's credentials and the secrets in the
+    environment: AWS echoes nothing secret on purpose, but a message is never trusted to stay so."""
+    import os
+
+    from bedrock_access.redact import Scrubber, collect_secrets, redact
+
+    values = set(collect_secrets(os.environ.items()))
+    credentials = session.get_credentials()
+    if credentials is not None:
+        frozen = credentials.get_frozen_credentials()
+        values.update(v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v)
+    scrubber = Scrubber(values)
+    return lambda text: redact(scrubber(text))
+
+
+def failure_from_exception(exc: BaseException, scrub: Scrub | None = None) -> AwsFailure:
     """Turn anything a boto3 call raises into an :class:`AwsFailure` (secrets redacted from messages)."""
     from botocore import exceptions as be
 
-    from bedrock_access.redact import redact
+    from bedrock_access.redact import redact as redact_shapes
+
+    def redact(text: str) -> str:
+        return scrub(text) if scrub is not None else redact_shapes(text)
 
     if isinstance(exc, be.ClientError):
         error = exc.response.get("Error", {})
@@ -96,11 +119,15 @@ def client(
     connect_timeout: float = 5.0,
     read_timeout: float = 30.0,
 ) -> Any:
+    import os
+
     from botocore.config import Config
 
+    # The user's own retry settings (AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, or ~/.aws/config) win over ours.
+    user_retries = "AWS_MAX_ATTEMPTS" in os.environ or "AWS_RETRY_MODE" in os.environ
     config = Config(
         region_name=region,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries=None if user_retries else {"mode": "standard", "max_attempts": max_attempts},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         user_agent_extra=f"bedrock-access/{__version__}",

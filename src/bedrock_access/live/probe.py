@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bedrock_access.bedrock.assess import InvocationAssessment
-from bedrock_access.live.aws import THROTTLING_CODES, AwsFailure, client, failure_from_exception
+from bedrock_access.live.aws import THROTTLING_CODES, AwsFailure, Scrub, client, failure_from_exception
 
 Predicted = Literal["allowed", "denied", "invalid"]
 Actual = Literal["allowed", "denied", "invalid", "error"]
@@ -119,12 +119,12 @@ def classify(failure: AwsFailure | None) -> Actual:
     return "error"
 
 
-def caller_identity(session: Any, region: str) -> Mapping[str, str] | AwsFailure:
+def caller_identity(session: Any, region: str, scrub: Scrub) -> Mapping[str, str] | AwsFailure:
     """sts:GetCallerIdentity (needs no permission); the ARN, account and user id, or why it failed."""
     try:
         answer = client(session, "sts", region, max_attempts=3).get_caller_identity()
     except Exception as exc:
-        return failure_from_exception(exc)
+        return failure_from_exception(exc, scrub)
     return {
         "arn": str(answer.get("Arn", "")),
         "account": str(answer.get("Account", "")),
@@ -132,7 +132,7 @@ def caller_identity(session: Any, region: str) -> Mapping[str, str] | AwsFailure
     }
 
 
-def _call(runtime: Any, call: PlannedCall) -> AwsFailure | None:
+def _call(runtime: Any, call: PlannedCall, scrub: Scrub) -> AwsFailure | None:
     request = {
         "modelId": call.model,
         "messages": [{"role": "user", "content": [{"text": PROMPT}]}],
@@ -146,7 +146,7 @@ def _call(runtime: Any, call: PlannedCall) -> AwsFailure | None:
         else:
             runtime.converse(**request)
     except Exception as exc:
-        return failure_from_exception(exc)
+        return failure_from_exception(exc, scrub)
     return None
 
 
@@ -154,21 +154,29 @@ def execute(
     session: Any,
     calls: Sequence[PlannedCall],
     explain: Callable[[AwsFailure, PlannedCall], str | None],
+    scrub: Scrub,
 ) -> tuple[ProbeResult, ...]:
-    """Make each planned call once (botocore retries throttling a few times) and compare."""
+    """Make each distinct planned call once (botocore retries throttling a few times) and compare."""
     runtimes: dict[str, Any] = {}
     results: list[ProbeResult] = []
+    answered: dict[tuple[str, str, str], tuple[Actual, AwsFailure | None, str | None]] = {}
     for call in calls:
+        key = (call.model, call.source_region, call.operation)
+        if key in answered:  # the same request twice (e.g. two client roles on one model): ask once
+            actual, failure, explanation = answered[key]
+            results.append(ProbeResult(call, actual, failure, explanation))
+            continue
         try:
             runtime = runtimes.get(call.source_region) or client(
                 session, "bedrock-runtime", call.source_region, max_attempts=3, read_timeout=60.0
             )
             runtimes[call.source_region] = runtime
-            failure = _call(runtime, call)
+            failure = _call(runtime, call, scrub)
         except Exception as exc:  # building the client failed (bad Region name...): report, go on
-            failure = failure_from_exception(exc)
+            failure = failure_from_exception(exc, scrub)
         actual = classify(failure)
         explanation = explain(failure, call) if failure is not None and failure.from_aws else None
+        answered[key] = (actual, failure, explanation)
         results.append(ProbeResult(call, actual, failure, explanation))
     return tuple(results)
 

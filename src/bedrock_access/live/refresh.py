@@ -17,7 +17,13 @@ from typing import Any
 
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.catalog.overlay import RegionScan, scan_from_api
-from bedrock_access.live.aws import NOT_RECOGNISED_CODES, AwsFailure, client, failure_from_exception
+from bedrock_access.live.aws import (
+    NOT_RECOGNISED_CODES,
+    AwsFailure,
+    client,
+    failure_from_exception,
+    secret_scrubber,
+)
 
 MAX_WORKERS = 8
 # The calls one Region costs (free control-plane reads), for docs and the plan.
@@ -85,12 +91,13 @@ def refresh(
             todo.append(region)
     # boto3 sessions are not thread-safe, clients are: create the clients here, use them in the pool.
     clients = {region: client(session, "bedrock", region) for region in todo}
+    scrub = secret_scrubber(session)
 
     def one(region: str) -> tuple[str, RegionScan | AwsFailure]:
         try:
             outcome: RegionScan | AwsFailure = scan_region(clients[region], region, scanned_at)
         except Exception as exc:  # every failure is reported per Region, never a crash
-            outcome = failure_from_exception(exc)
+            outcome = failure_from_exception(exc, scrub)
         if progress:
             progress(region, "ok" if isinstance(outcome, RegionScan) else "failed")
         return region, outcome
