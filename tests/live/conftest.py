@@ -34,6 +34,7 @@ class Behaviour:
     throttle: dict[str, int] = field(default_factory=dict)
     converse: dict[tuple[str, str], tuple[int, str, str] | None] = field(default_factory=dict)
     enabled: list[str] | None = None
+    converse_delay: float = 0.0  # seconds before Converse answers (for timeouts)
     requests: list[tuple[str, str, str, str]] = field(default_factory=list)  # (service, region, method, path)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -171,6 +172,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self._error(404, "UnknownOperationException", path)
 
     def _converse(self, region: str, model_id: str, stream: bool) -> None:
+        if self.behaviour.converse_delay:
+            import time
+
+            time.sleep(self.behaviour.converse_delay)
         outcome = self.behaviour.converse.get((region, model_id))
         if outcome is not None:
             return self._error(*outcome)

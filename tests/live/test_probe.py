@@ -176,3 +176,18 @@ def test_bad_input(
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     assert main(["probe", "--model", US_SONNET_45, "--region", "us-east-1", "--yes"]) == 2
     assert "no AWS credentials" in capsys.readouterr().err
+
+
+def test_a_timeout_is_reported_for_that_call(
+    standin: Any, behaviour: Behaviour, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    behaviour.converse_delay = 1.5
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    code, doc, _ = probe_json(
+        capsys, "--model", US_SONNET_45, "--region", "us-east-1", "--yes", "--timeout", "0.5"
+    )
+    assert code == 1
+    [result] = doc["results"]
+    assert (result["actual"], result["error_code"], result["agree"]) == ("error", "Timeout", False)
+    assert doc["caller"]["arn"] == CALLER_ARN  # the other call still answered
+    assert main(["probe", "--model", US_SONNET_45, "--region", "us-east-1", "--timeout", "0"]) == 2

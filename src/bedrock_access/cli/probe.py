@@ -44,6 +44,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--report-dir", metavar="DIR", help="where a disagreement report goes (default: user cache)"
     )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on one call after this long without an answer (default: 60)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
@@ -107,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.live.probe import plan
 
     _validate(args)
+    if not args.timeout > 0:
+        raise InputError(f"expected a positive number of seconds, got {args.timeout}", field="--timeout")
     in_use = catalog_in_use()
     catalog = in_use.catalog
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -137,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     def explain(failure: AwsFailure, call: PlannedCall) -> str | None:
         return explain_aws_error(failure.code, failure.message, call.api_name, catalog)
 
-    results = execute(session, plan(prediction.assessments), explain, scrub)
+    results = execute(session, plan(prediction.assessments), explain, scrub, timeout=args.timeout)
     caller: dict[str, Any] = (
         {
             "arn": None,

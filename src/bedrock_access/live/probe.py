@@ -155,6 +155,8 @@ def execute(
     calls: Sequence[PlannedCall],
     explain: Callable[[AwsFailure, PlannedCall], str | None],
     scrub: Scrub,
+    *,
+    timeout: float = 60.0,
 ) -> tuple[ProbeResult, ...]:
     """Make each distinct planned call once (botocore retries throttling a few times) and compare."""
     runtimes: dict[str, Any] = {}
@@ -168,7 +170,12 @@ def execute(
             continue
         try:
             runtime = runtimes.get(call.source_region) or client(
-                session, "bedrock-runtime", call.source_region, max_attempts=3, read_timeout=60.0
+                session,
+                "bedrock-runtime",
+                call.source_region,
+                max_attempts=3,
+                connect_timeout=min(5.0, timeout),
+                read_timeout=timeout,
             )
             runtimes[call.source_region] = runtime
             failure = _call(runtime, call, scrub)
