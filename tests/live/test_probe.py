@@ -104,6 +104,7 @@ def test_scenario_denial_agrees_and_unexpected_answer_is_reported(
     assert lines[1].split()[:2] == ["LABEL", "MODEL"] or "LABEL" in lines[1]
     assert lines[2].startswith("DISAGREE")
     assert "1 of 2 prediction(s) agree with AWS." in out
+    assert f"but AWS answered for {CALLER_ARN}" in out
 
 
 def test_secrets_never_printed_or_written(

@@ -253,6 +253,12 @@ def _print_results(
             lines.append(f"- {r.call.label}: {r.failure.render()}")
             if r.explanation:
                 lines.append(f"  explain: {r.explanation}")
+    arn = caller.get("arn")
+    if arn and args.scenario_file and arn != prediction.caller.principal:
+        lines.append(
+            f"Note: the scenario's caller is {prediction.caller.principal}, but AWS answered for {arn}; "
+            "a disagreement can come from that difference."
+        )
     if not prediction.policies_known:
         lines.append(
             'Note: no policies were given, so IAM was not evaluated; "allowed" means check found nothing '
