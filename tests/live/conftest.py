@@ -35,6 +35,7 @@ class Behaviour:
     converse: dict[tuple[str, str], tuple[int, str, str] | None] = field(default_factory=dict)
     enabled: list[str] | None = None
     converse_delay: float = 0.0  # seconds before Converse answers (for timeouts)
+    bare_summaries: set[str] = field(default_factory=set)  # listed without models: needs GetInferenceProfile
     requests: list[tuple[str, str, str, str]] = field(default_factory=list)  # (service, region, method, path)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -158,7 +159,12 @@ class _Handler(BaseHTTPRequestHandler):
             profiles = data["profiles"]
             # Two pages, to exercise pagination.
             start = int(query.get("nextToken", ["0"])[0])
-            page = profiles[start : start + 2]
+            page = [
+                {k: v for k, v in p.items() if k != "models"}
+                if p["inferenceProfileId"] in self.behaviour.bare_summaries
+                else p
+                for p in profiles[start : start + 2]
+            ]
             doc: dict[str, Any] = {"inferenceProfileSummaries": page}
             if start + 2 < len(profiles):
                 doc["nextToken"] = str(start + 2)

@@ -192,3 +192,13 @@ def test_a_timeout_is_reported_for_that_call(
     assert (result["actual"], result["error_code"], result["agree"]) == ("error", "Timeout", False)
     assert doc["caller"]["arn"] == CALLER_ARN  # the other call still answered
     assert main(["probe", "--model", US_SONNET_45, "--region", "us-east-1", "--timeout", "0"]) == 2
+
+
+def test_runtime_and_sts_endpoint_variables_are_honoured(
+    standin: Any, behaviour: Behaviour, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", standin.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", standin.url)
+    code, doc, _ = probe_json(capsys, "--model", US_SONNET_45, "--region", "us-east-1", "--yes")
+    assert code == 0 and doc["caller"]["arn"] == CALLER_ARN and doc["results"][0]["actual"] == "allowed"

@@ -47,6 +47,7 @@ def changed_world(behaviour: Behaviour, shipped: Catalog) -> Behaviour:
         "bedrock:ListFoundationModels because no identity-based policy allows the bedrock:ListFoundationModels action",
     )
     behaviour.enabled = ["us-east-1", "us-west-2", "eu-west-1"]
+    behaviour.bare_summaries.add(NEW_PROFILE)  # its destinations come from GetInferenceProfile
     return behaviour
 
 
@@ -78,6 +79,9 @@ def test_refresh_scans_retries_reports_and_keeps_failed_region(
         r for r in changed_world.requests if r[1] == "us-west-2" and r[3] == "/foundation-models"
     ]
     assert len(west_listings) == 3
+    # A summary without model ARNs was completed with GetInferenceProfile, and only that one.
+    gets = [r[3] for r in changed_world.requests if r[3].startswith("/inference-profiles/")]
+    assert len(gets) == 1 and NEW_PROFILE.split(":")[0] in gets[0]
     # The profile listing was paginated and nothing else was called (no writes, no runtime).
     assert {r[0] for r in changed_world.requests} == {"bedrock", "account"}
     assert {r[2] for r in changed_world.requests if r[0] == "bedrock"} == {"GET"}
@@ -222,3 +226,24 @@ def test_unreachable_endpoint_is_reported_per_region(
     code, doc, _ = run_json(capsys, "catalog", "refresh", "--region", "us-east-1")
     assert code == 1
     assert doc["failed"]["us-east-1"]["code"] == "NetworkError"
+
+
+def test_per_service_endpoint_variables_are_honoured(
+    standin: Any,
+    behaviour: Behaviour,
+    shipped: Catalog,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # the generic endpoint goes nowhere...
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", dead)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", standin.url)  # ...Bedrock's own variable wins
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    behaviour.regions["us-east-1"] = region_as_shipped(shipped, "us-east-1")
+    code, doc, _ = run_json(capsys, "catalog", "refresh", "--region", "us-east-1")
+    assert code == 0 and doc["scanned"] == ["us-east-1"]
+    assert {r[0] for r in behaviour.requests} == {"bedrock"}  # account:ListRegions went to the dead endpoint

@@ -17,6 +17,9 @@ from bedrock_access.errors import InputError
 # Order is the order shown in --help.
 COMMANDS: tuple[str, ...] = ("check", "explain", "fix", "simulate", "catalog", "probe")
 
+# Verbs that never read the Bedrock catalog (so there is no catalog data to announce).
+VERBS_WITHOUT_CATALOG = frozenset({"simulate"})
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
@@ -64,8 +67,10 @@ def _announce_catalog() -> None:
 
     Always when the data is not the shipped snapshot alone; on a terminal also for the shipped snapshot.
     """
-    from bedrock_access.catalog.selection import catalog_in_use
+    from bedrock_access.catalog.selection import catalog_in_use, chosen_path, overlay_path
 
+    if not sys.stderr.isatty() and chosen_path() is None and not overlay_path().exists():
+        return  # the shipped snapshot alone, not on a terminal: nothing to say, nothing to load
     in_use = catalog_in_use()
     if in_use.kind != "shipped" or sys.stderr.isatty():
         print(f"bedrock-access: catalog: {in_use.describe()}", file=sys.stderr)
@@ -81,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with using_catalog(getattr(args, "catalog", None)):
-            _announce_catalog()
+            if args.command not in VERBS_WITHOUT_CATALOG:
+                _announce_catalog()
             result: int = args.run(args)
         return result
     except InputError as exc:
