@@ -125,12 +125,15 @@ def run(args: argparse.Namespace) -> int:
             return _nothing()
         return _dry_run(args, plan(prediction.assessments))
 
+    import os
+
     from bedrock_access.live.aws import AwsFailure, new_session, secret_scrubber
     from bedrock_access.live.explain_aws import explain_aws_error
     from bedrock_access.live.probe import caller_identity, execute
 
     session = new_session(args.profile)
-    if session.get_credentials() is None:
+    # A Bedrock API key alone (AWS_BEARER_TOKEN_BEDROCK) serves the model calls; STS then fails, reported.
+    if session.get_credentials() is None and not os.environ.get("AWS_BEARER_TOKEN_BEDROCK"):
         raise InputError(
             "no AWS credentials found (environment, ~/.aws files, SSO or instance role); nothing was called",
             field="credentials",
@@ -319,6 +322,11 @@ def _write_report(
     text = scrub(redact(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()))
     folder = Path(args.report_dir) if args.report_dir else cache_dir() / "probe-reports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"probe-disagreement-{now.replace(':', '').replace('-', '')}.json"
+    stem = f"probe-disagreement-{now.replace(':', '').replace('-', '')}"
+    path = folder / f"{stem}.json"
+    counter = 1
+    while path.exists():  # two runs in the same second keep both reports
+        counter += 1
+        path = folder / f"{stem}-{counter}.json"
     path.write_text(text + "\n", encoding="utf-8")
     return str(path)
