@@ -240,6 +240,12 @@ def apply_corrections(
             record["provenance"] = [*record.get("provenance", []), _short_source(correction)]
             _append_note(record, note)
             target = pid
+        elif kind == "profile_note":
+            pid = correction["profile"]
+            _require(pid in profiles, f"correction {cid}: unknown profile {pid}")
+            profiles[pid]["provenance"] = [*profiles[pid].get("provenance", []), _short_source(correction)]
+            _append_note(profiles[pid], note)
+            target = pid
         elif kind == "model_note":
             mid = correction["model"]
             _require(mid in models, f"correction {cid}: unknown model {mid}")
