@@ -219,10 +219,15 @@ def apply_corrections(
     applied: list[Any] = []
     for correction in corrections.get("corrections", []):
         cid, kind = correction["id"], correction["kind"]
-        for key in ("source", "conflict", "winner"):
+        needed = ("source", "agreement") if kind == "agreement" else ("source", "conflict", "winner")
+        for key in needed:
             _require(bool(correction.get(key)), f"correction {cid}: {key} missing")
-        note = f"correction {cid}: {correction['conflict']}; won: {correction['winner']}"
-        if kind in ("profile_add_sources", "profile_set_routing"):
+        note = f"correction {cid}: {correction.get('conflict')}; won: {correction.get('winner')}"
+        if kind == "agreement":
+            # A check against an AWS page that found nothing to change: recorded, data untouched.
+            target = correction.get("profile") or correction.get("model") or ""
+            _require(target in profiles or target in models, f"correction {cid}: unknown target {target}")
+        elif kind in ("profile_add_sources", "profile_set_routing"):
             pid = correction["profile"]
             _require(pid in profiles, f"correction {cid}: unknown profile {pid}")
             record = profiles[pid]

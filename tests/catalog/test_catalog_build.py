@@ -170,7 +170,11 @@ def test_corrections_are_applied_with_provenance_and_the_winner(
     shipped = json.loads(_shipped_bytes())["corrections"]
     assert [c["id"] for c in shipped] == [c["id"] for c in corrections]
     for entry in shipped:
-        assert entry["source"].startswith("AWS ") and entry["conflict"] and entry["winner"]
+        assert entry["source"].startswith("AWS ")
+        if entry["kind"] == "agreement":  # a check that changed nothing is kept as a record
+            assert entry["agreement"] and "conflict" not in entry
+        else:
+            assert entry["conflict"] and entry["winner"]
     opus = catalog.profiles["global.anthropic.claude-opus-4-8"]
     assert {"me-central-1", "me-south-1"} <= set(opus.routing)
     assert opus.destinations("me-south-1") == catalog.partitions["aws"].bedrock_regions
