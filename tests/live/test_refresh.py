@@ -247,3 +247,19 @@ def test_per_service_endpoint_variables_are_honoured(
     code, doc, _ = run_json(capsys, "catalog", "refresh", "--region", "us-east-1")
     assert code == 0 and doc["scanned"] == ["us-east-1"]
     assert {r[0] for r in behaviour.requests} == {"bedrock"}  # account:ListRegions went to the dead endpoint
+
+
+def test_a_broken_overlay_in_the_cache_stops_verbs_until_refresh_rewrites_it(
+    standin: Any, behaviour: Behaviour, shipped: Catalog, capsys: pytest.CaptureFixture[str], aws_env: Path
+) -> None:
+    overlay = aws_env / "cache" / "catalog-overlay.json"
+    overlay.parent.mkdir(parents=True, exist_ok=True)
+    overlay.write_text("{not json")
+    assert main(["catalog", "info"]) == 2
+    err = capsys.readouterr().err
+    assert str(overlay) in err and "catalog refresh" in err and err.count("\n") == 1
+    behaviour.regions["us-east-1"] = region_as_shipped(shipped, "us-east-1")
+    assert main(["catalog", "refresh", "--region", "us-east-1"]) == 0
+    assert "replacing an unreadable overlay" in capsys.readouterr().err
+    assert main(["catalog", "info"]) == 0
+    assert "refreshed data for 1 Region(s)" in capsys.readouterr().err

@@ -169,7 +169,14 @@ def _load_default(path: str, stamp: tuple[int, int] | None) -> CatalogInUse:
     shipped = load_packaged_catalog()
     if stamp is None:
         return CatalogInUse(shipped, "shipped", None, shipped.snapshot_date, MappingProxyType({}))
-    overlay = read_overlay(Path(path))
+    try:
+        overlay = read_overlay(Path(path))
+    except InputError as exc:
+        raise InputError(
+            f"{exc.message}; delete the file or run `bedrock-access catalog refresh` to rewrite it",
+            source=exc.source,
+            field=exc.field,
+        ) from exc
     return CatalogInUse(
         apply_overlay(shipped, overlay),
         "shipped+overlay",

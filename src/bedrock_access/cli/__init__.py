@@ -86,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with using_catalog(getattr(args, "catalog", None)):
-            if args.command not in VERBS_WITHOUT_CATALOG:
+            # refresh reports its own data, and must be able to replace a malformed overlay.
+            if (
+                args.command not in VERBS_WITHOUT_CATALOG
+                and getattr(args, "catalog_query", None) != "refresh"
+            ):
                 _announce_catalog()
             result: int = args.run(args)
         return result

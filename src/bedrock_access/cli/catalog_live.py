@@ -117,7 +117,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
     from bedrock_access.catalog import load_packaged_catalog
     from bedrock_access.catalog.diff import diff_catalogs
-    from bedrock_access.catalog.overlay import apply_overlay, merge_scans
+    from bedrock_access.catalog.overlay import EMPTY_OVERLAY, apply_overlay, merge_scans
     from bedrock_access.catalog.selection import overlay_path, read_overlay, write_overlay
     from bedrock_access.live.aws import new_session
     from bedrock_access.live.refresh import enabled_regions, refresh
@@ -131,7 +131,11 @@ def _refresh(args: argparse.Namespace) -> int:
             field="credentials",
         )
     target = Path(args.output) if args.output else overlay_path()
-    previous = read_overlay(target)  # a malformed overlay stops here, before any call
+    try:
+        previous = read_overlay(target)
+    except InputError as exc:  # a broken overlay is what a refresh repairs: start afresh, say so
+        print(f"bedrock-access: replacing an unreadable overlay: {exc.render()}", file=sys.stderr)
+        previous = EMPTY_OVERLAY
     enabled = enabled_regions(session, partition, HOME_REGION[partition])
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     bar, advance = _progress(len(regions))
