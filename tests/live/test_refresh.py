@@ -207,6 +207,8 @@ def test_refresh_input_errors(
     assert "did you mean: us-east-1" in capsys.readouterr().err
     assert main(["catalog", "refresh", "--region", "us-east-1", "--region", "us-gov-west-1"]) == 2
     capsys.readouterr()
+    assert main(["catalog", "refresh", "--region", "ap-east-1"]) == 2  # Hong Kong: no Bedrock
+    assert "no Bedrock endpoint" in capsys.readouterr().err
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     assert main(["catalog", "refresh", "--region", "us-east-1"]) == 2

@@ -70,14 +70,17 @@ def _regions(args: argparse.Namespace, session: Any, catalog: Any) -> tuple[str,
     partitions = set()
     for region in args.region:
         partition = catalog.partition_of(region)
-        known = region in catalog.regions or (
-            partition is not None and region in bedrock_regions(session, partition)
-        )
-        if partition is None or not known:
-            suggestions = catalog.closest_regions(region)
-            hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-            raise InputError(f"unknown Region {region!r}{hint}", field="--region")
-        partitions.add(partition)
+        if partition is not None and region in bedrock_regions(session, partition):
+            partitions.add(partition)
+            continue
+        if region in catalog.regions:
+            raise InputError(
+                f"{region} has no Bedrock endpoint in botocore's endpoint data; nothing to scan there",
+                field="--region",
+            )
+        suggestions = catalog.closest_regions(region)
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise InputError(f"unknown Region {region!r}{hint}", field="--region")
     if len(partitions) > 1 or (args.partition and args.partition not in partitions):
         raise InputError(
             f"the Regions given belong to {', '.join(sorted(partitions))}; scan one partition at a time",
