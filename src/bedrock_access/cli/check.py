@@ -54,7 +54,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--cline-settings", metavar="FILE", help="Cline settings file to read (its stored state JSON)"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    from bedrock_access.cli import check_iac
+
+    check_iac.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -69,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
     from bedrock_access.report.check_text import check_text
 
+    from bedrock_access.cli import check_iac
+
+    if check_iac.wanted(args):
+        return check_iac.run(args, [args.scenario_file] if args.scenario_file else [])
     catalog = load_catalog()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.scenario_file:
