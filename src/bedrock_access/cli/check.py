@@ -68,11 +68,10 @@ def run(args: argparse.Namespace) -> int:
 
     from bedrock_access.catalog import load_catalog
     from bedrock_access.checking import run_scenario
+    from bedrock_access.cli import check_iac
     from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
     from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
     from bedrock_access.report.check_text import check_text
-
-    from bedrock_access.cli import check_iac
 
     if check_iac.wanted(args):
         return check_iac.run(args, [args.scenario_file] if args.scenario_file else [])

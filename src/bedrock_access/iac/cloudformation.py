@@ -10,7 +10,7 @@ written in the template. Anything else (``Fn::ImportValue``, generated names) is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,13 +77,20 @@ class _Resolver:
     def ref(self, name: str) -> Any:
         if name.startswith("AWS::"):
             return self.pseudo.get(name)
-        if name in self.given:
-            return self.given[name]
-        if name in self.parameters:
-            spec = self.parameters[name]
-            if isinstance(spec, dict) and "Default" in spec:
-                return self.value(spec["Default"])
-            raise Unknown(f"parameter {name} has no default")
+        if name in self.parameters or name in self.given:
+            spec = self.parameters.get(name) or {}
+            listing = isinstance(spec, dict) and str(spec.get("Type", "")).startswith(
+                ("CommaDelimitedList", "List<")
+            )
+            if name in self.given:
+                value: Any = self.given[name]
+            elif isinstance(spec, dict) and "Default" in spec:
+                value = self.value(spec["Default"])
+            else:
+                raise Unknown(f"parameter {name} has no default")
+            if listing and isinstance(value, str):
+                return [part.strip() for part in value.split(",")]
+            return value
         resource = self.resources.get(name)
         if isinstance(resource, dict):
             prop = _NAME_PROPERTY.get(str(resource.get("Type")))
@@ -293,7 +300,11 @@ def read_template(
 
 
 def _by_arn(
-    template: Mapping[str, Any], resolver: _Resolver, logical: str, arn: str, policy: Any
+    template: Mapping[str, Any],
+    resolver: _Resolver,
+    logical: str,
+    arn: str,
+    policy: Callable[[str, str, Any, Any], IacPolicy],
 ) -> IacPolicy:
     """A managed policy ARN: the template's own AWS::IAM::ManagedPolicy when it is one of them."""
     for other, resource in (template.get("Resources") or {}).items():
@@ -306,7 +317,7 @@ def _by_arn(
                         "PolicyDocument",
                         resolver.value(props.get("ManagedPolicyName")),
                         resolver.value(props.get("PolicyDocument")),
-                    )  # type: ignore[no-any-return]
+                    )
             except Unknown:
                 continue
     return _arn_only(logical, arn)

@@ -73,8 +73,9 @@ def decisive_entries(assessment: InvocationAssessment, provenance: Provenance) -
             continue
         for decisive in outcome.decision.decisive:
             entry = dict(decisive.to_json())
-            key = (str(entry["type"]), entry.get("level"), str(entry.get("policy")))
-            entry["address"] = provenance.get(key) or provenance.get((key[0], None, key[2]))
+            layer, policy = str(entry["type"]), str(entry.get("policy"))
+            level = decisive.level
+            entry["address"] = provenance.get((layer, level, policy)) or provenance.get((layer, None, policy))
             if entry not in entries:
                 entries.append(entry)
     return tuple(entries)

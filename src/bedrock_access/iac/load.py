@@ -63,7 +63,7 @@ def load_template(path: str) -> Any:
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    class _Constructor(SafeConstructor):  # type: ignore[misc]
+    class _Constructor(SafeConstructor):
         pass
 
     def short_form(loader: Any, suffix: str, node: Any) -> Any:
