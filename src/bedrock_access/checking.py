@@ -14,6 +14,7 @@ from bedrock_access.bedrock.errors import PredictedError
 from bedrock_access.bedrock.findings import Finding
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.clients.codes import effect_of
 from bedrock_access.clients.interface import ClientResolution, ConfigFinding
 from bedrock_access.iam.arn import TypePrefixes
 from bedrock_access.iam.engine import Authorizer, PolicySet
@@ -46,44 +47,22 @@ def _client_finding(f: ConfigFinding) -> Finding:
     return Finding(f.code, f.severity, message, hint)
 
 
-# Client findings that decide the call's fate outside IAM. AWS rejects the credentials (HTTP 403)...
-_REJECTED_CREDENTIALS = frozenset(
-    {
-        "BEARER_REGION_MISMATCH",
-        "BEARER_TOKEN_MISSING",
-        "ENDPOINT_REGION_MISMATCH",
-        "CC_AUTH_HEADER_BREAKS_SIGV4",
-        "CC_BEARER_AUTH_HEADER_MISSING",
-        "CC_BEARER_EMPTY_STRING",
-        "CC_SKIP_AUTH_WITHOUT_GATEWAY",
-        "CONTINUE_TEMP_KEYS_NO_TOKEN",
-    }
-)
-# ...or the client fails before any request is sent.
-_CLIENT_FAILS_FIRST = frozenset(
-    {
-        "NO_REGION",
-        "AWS_PROFILE_NOT_FOUND",
-        "CONTINUE_UNDEFINED_ENDPOINT",
-        "ANTHROPIC_SDK_BEARER_WITH_AWS_ARGS",
-    }
-)
-
-
 def _client_verdict(a: InvocationAssessment, found: Sequence[ConfigFinding]) -> InvocationAssessment:
-    """A call IAM would allow still fails when its client sends unusable credentials or none at all."""
+    """A call IAM would allow still fails when its client sends unusable credentials or none at all
+    (the effect each finding code has is stored with the code, in :mod:`bedrock_access.clients.codes`)."""
     if a.verdict not in ("allowed", "unknown"):
         return a
     for f in found:
         if f.severity != "error":
             continue
-        if f.code in _REJECTED_CREDENTIALS:
+        effect = effect_of(f.code)
+        if effect == "credentials-rejected":
             message = (
                 "AWS rejects the request's credentials before any policy is evaluated "
                 f"(exact wording not documented): {f.message}"
             )
             return replace(a, verdict="denied", predicted_error=PredictedError(None, 403, message))
-        if f.code in _CLIENT_FAILS_FIRST:
+        if effect == "fails-before-request":
             message = f"The client fails before sending the request: {f.message}"
             return replace(
                 a,
@@ -102,7 +81,7 @@ def attach_client_findings(
     for client in clients:
         for f in client.findings:
             # A finding naming no call is about the whole client; one that decides a fate reaches all calls.
-            deciding = f.code in _REJECTED_CREDENTIALS or f.code in _CLIENT_FAILS_FIRST
+            deciding = effect_of(f.code) is not None
             labels = f.invocations or (tuple(i.label for i in client.invocations) if deciding else ())
             for label in labels:
                 by_label.setdefault(label, []).append(f)

@@ -16,16 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bedrock_access.bedrock.error_parse import (
-    CAUSE_CODES,
-    CAUSES,
-    IAM_EXPLANATION_CODES,
-    MAX_INPUT_CHARS,
-    MAX_MESSAGE_CHARS,
-    ParsedError,
-    explain_parsed,
-    parse_error,
-)
+from bedrock_access.bedrock.error_causes import ADVICE_TOPICS, CAUSE_CODES, CAUSES
+from bedrock_access.bedrock.error_explain import IAM_EXPLANATION_CODES, explain_parsed
+from bedrock_access.bedrock.error_scan import MAX_INPUT_CHARS, MAX_MESSAGE_CHARS, ParsedError, parse_error
 from bedrock_access.bedrock.errors import (
     ENGINE_POLICY_TYPES,
     EnginePolicyType,
@@ -36,6 +29,8 @@ from bedrock_access.bedrock.errors import (
     on_demand_not_supported_error,
     reported_type,
 )
+from bedrock_access.clients.advice import ADVICE, advice_for
+from bedrock_access.explaining import explain_error
 
 
 @dataclass(frozen=True)
@@ -1169,19 +1164,39 @@ def test_other_service_denial_is_explained_by_layer() -> None:
     ],
 )
 def test_non_iam_errors_get_cause_and_fixes(case: str, code: str, phrase: str) -> None:
-    explanation = explain_parsed(parse_error(CASES[case].text))
+    # explain_error: the clients' advice (awsAuthRefresh, DISABLE_PROMPT_CACHING ...) joined in.
+    explanation = explain_error(parse_error(CASES[case].text))
     assert explanation.code == code
     assert explanation.fixes
     assert phrase in explanation.cause + " ".join(explanation.fixes)
 
 
 def test_every_cause_code_has_an_explanation() -> None:
-    for code, _, markers in CAUSES:
-        parsed = parse_error(f"error: {markers[0]}")
-        assert parsed.non_iam_cause == code, markers[0]
+    for cause in CAUSES:
+        parsed = parse_error(f"error: {cause.markers[0]}")
+        assert parsed.non_iam_cause == cause.code, cause.markers[0]
         explanation = explain_parsed(parsed)
-        assert explanation.code == code
+        assert explanation.code == cause.code
         assert explanation.cause and explanation.fixes
+        assert "{" not in explanation.cause + "".join(explanation.fixes)  # every template field filled
+
+
+CLIENT_NAMES = ("Claude Code", "LiteLLM", "Cline", "Roo Code", "Continue", "boto3")
+
+
+def test_bedrock_explanations_name_no_client_and_clients_add_their_advice() -> None:
+    # bedrock/ knows nothing of clients: a client's name reaches the user only through clients/advice.
+    for case in CASES.values():
+        parsed = parse_error(case.text)
+        bare = explain_parsed(parsed, us_destinations)
+        assert not any(name in bare.cause + " ".join(bare.fixes) for name in CLIENT_NAMES), case.source
+        assert set(bare.advice) <= set(ADVICE_TOPICS)
+        joined = explain_error(parsed, us_destinations)
+        assert joined.fixes == bare.fixes + advice_for(bare.advice)
+    assert {advice.topic for advice in ADVICE} == set(ADVICE_TOPICS)
+    assert set(advice_for(["prompt-caching-off"])) == {
+        advice.text for advice in ADVICE if advice.topic == "prompt-caching-off"
+    }
 
 
 def test_explanation_codes_are_distinct() -> None:

@@ -288,7 +288,8 @@ def test_roo_settings_export_seoul_gets_jp() -> None:
     [
         ("us-gov-west-1", f"ug.{SONNET45}", "PROFILE_PREFIX_UNKNOWN"),  # Roo #2
         ("ap-southeast-2", f"au.{SONNET45}", "PROFILE_AVAILABILITY_UNKNOWN"),  # Roo #3
-        ("sa-east-1", f"sa.{SONNET45}", "PROFILE_AVAILABILITY_UNKNOWN"),  # Roo #4
+        # Roo #4: AWS has no sa. prefix (the catalog's prefix table), so Bedrock answers 400.
+        ("sa-east-1", f"sa.{SONNET45}", "PROFILE_PREFIX_UNKNOWN"),
         ("ca-central-1", f"ca.{SONNET45}", "PROFILE_AVAILABILITY_UNKNOWN"),
         ("eu-west-3", f"eu.{SONNET45}", None),
     ],

@@ -279,3 +279,39 @@ def test_catalogue_severities() -> None:
     assert {severity for severity, _ in CODES.values()} <= {"error", "warning", "info"}
     emitted = set(re.findall(r'finding\(\s*"([A-Z0-9_]+)"', SOURCES))
     assert emitted <= set(CODES), emitted - set(CODES)
+
+
+def test_codes_that_decide_a_verdict_are_errors_and_decide_it() -> None:
+    # The effect on the verdict is stored with the code (clients/codes.py), not in checking.py.
+    from bedrock_access.bedrock.checks import CallerIdentity
+    from bedrock_access.bedrock.invocation import Invocation
+    from bedrock_access.catalog import load_catalog
+    from bedrock_access.checking import run as run_check
+    from bedrock_access.clients.codes import EFFECTS, effect_of
+    from bedrock_access.clients.interface import ClientResolution, ConfigFinding
+
+    assert EFFECTS and all(CODES[code][0] == "error" for code in EFFECTS)
+    assert effect_of("NO_REGION") == "fails-before-request"
+    assert effect_of("BEARER_REGION_MISMATCH") == "credentials-rejected"
+    assert effect_of("MIXED_GEOGRAPHIES") is None
+    caller = CallerIdentity(
+        "arn:aws:iam::111122223333:user/a", "arn:aws:iam::111122223333:user/a", "111122223333", "aws", "User"
+    )
+    call = Invocation("c", "us.anthropic.claude-sonnet-4-6", "us-east-1")
+    for code, verdict in (
+        ("BEARER_REGION_MISMATCH", "denied"),
+        ("NO_REGION", "invalid"),
+        ("MIXED_GEOGRAPHIES", "unknown"),
+    ):
+        client = ClientResolution(
+            "boto3", None, (call,), (ConfigFinding(code, "error", "m", invocations=("c",)),), ""
+        )
+        result = run_check(
+            source=None,
+            caller=caller,
+            invocations=[call],
+            policies=None,
+            catalog=load_catalog(),
+            clients=[client],
+        )
+        assert result.assessments[0].verdict == verdict, code

@@ -30,6 +30,7 @@ from bedrock_access.bedrock.errors import (
 from bedrock_access.bedrock.findings import Finding
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.iam.arn import parse_arn
 from bedrock_access.iam.engine import Authorizer, Decision
 
 Verdict = Literal["allowed", "denied", "invalid", "unknown"]  # unknown: no policies to decide with
@@ -72,6 +73,12 @@ class InvocationAssessment:
 
 _MODEL_HOPS = frozenset({"source-model", "destination-model", "global-model", "target"})
 _GATES = frozenset({"bearer-token", "inference-profile", "application-profile"})
+
+
+def _has_empty_account(resource: str) -> bool:
+    """An ARN without an account field (foundation models): the request names the caller's account."""
+    arn = parse_arn(resource)
+    return arn is not None and not arn.account
 
 
 def _region_split(outcomes: Sequence[CheckOutcome]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -182,7 +189,7 @@ def assess(
                 check.action,
                 check.resource,
                 {k.lower(): v for k, v in check.context.items()},
-                env.caller.account if check.resource.split(":")[4:5] == [""] else None,
+                env.caller.account if _has_empty_account(check.resource) else None,
             ),
         )
         for check in expansion.checks

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
+from bedrock_access.iam.arn import parse_arn
 from bedrock_access.iam.engine import LayerType
 
 EnginePolicyType = LayerType
@@ -134,11 +135,11 @@ def session_principal_arn(role_arn: str, session_name: str) -> str:
     The role's path is dropped, as in AWS's own session ARNs. A string that is not a role ARN is
     returned unchanged.
     """
-    parts = role_arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or not parts[5].startswith("role/"):
+    arn = parse_arn(role_arn)
+    if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
         return role_arn
-    role_name = parts[5].rsplit("/", 1)[-1]
-    return f"arn:{parts[1]}:sts::{parts[4]}:assumed-role/{role_name}/{session_name}"
+    role_name = arn.resource.rsplit("/", 1)[-1]
+    return f"arn:{arn.partition}:sts::{arn.account}:assumed-role/{role_name}/{session_name}"
 
 
 def access_denied_message(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bedrock_access.bedrock.assess import InvocationAssessment
 from bedrock_access.bedrock.checks import UNSPECIFIED, Environment, base_context
-from bedrock_access.bedrock.error_parse import ParsedError
+from bedrock_access.bedrock.error_scan import ParsedError
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.iam.arn import parse_arn
 from bedrock_access.iam.engine import Authorizer, Decision

@@ -36,9 +36,11 @@ SCOPE_HOME: Mapping[str, tuple[HomeKind, str]] = MappingProxyType(
     }
 )
 
-# Region-name patterns per partition, as botocore's partitions.json ``regionRegex`` writes them.
-# Used only for names the snapshot does not list (a Region launched after the snapshot); the more
-# specific patterns come first because ``us-gov-*``/``us-iso*-`` would otherwise look commercial.
+# Region-name patterns per partition, as botocore's partitions.json ``regionRegex`` writes them (a test
+# compares them with the installed botocore's). They are the tool's one rule for "shaped like a Region"
+# (:func:`is_region_name`) and place names the snapshot does not list (a Region launched after the
+# snapshot); the more specific patterns come first because ``us-gov-*``/``us-iso*-`` would otherwise
+# look commercial.
 _PARTITION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("aws-us-gov", re.compile(r"^us-gov-\w+-\d+$")),
     ("aws-iso", re.compile(r"^us-iso-\w+-\d+$")),
@@ -75,3 +77,12 @@ def partition_from_region_name(region: str) -> str | None:
         if pattern.match(region):
             return partition
     return None
+
+
+def is_region_name(text: str) -> bool:
+    """Whether ``text`` is shaped like a Region name of some partition (``eu-west-1``, ``cn-north-1``).
+
+    The one Region-shape rule of the tool: client readers, endpoint host names and error texts all ask
+    here. It says nothing about whether the Region exists or offers Bedrock; ask the catalog for that.
+    """
+    return partition_from_region_name(text) is not None

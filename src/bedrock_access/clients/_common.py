@@ -11,14 +11,8 @@ from types import MappingProxyType
 from typing import Any
 
 from bedrock_access.bedrock.invocation import AuthMode, Invocation, Operation
-from bedrock_access.clients._ids import (
-    KNOWN_PREFIXES,
-    SPARSE_PREFIXES,
-    allowed_prefixes,
-    endpoint_info,
-    is_region,
-    parse_model,
-)
+from bedrock_access.catalog.geography import GLOBAL_SCOPE, SCOPES, is_region_name
+from bedrock_access.clients._ids import endpoint_info, is_profile_prefix, parse_model, prefix_offered_from
 from bedrock_access.clients._version import Version, parse_version, show
 from bedrock_access.clients.aws_config import AwsProfile, AwsSharedFiles, Sourced
 from bedrock_access.clients.codes import severity_of
@@ -30,6 +24,7 @@ from bedrock_access.clients.interface import (
     Severity,
 )
 from bedrock_access.errors import InputError
+from bedrock_access.iam.arn import parse_arn
 from bedrock_access.redact import (
     BearerInfo,
     Scrubber,
@@ -222,7 +217,7 @@ def valid_region(value: Sourced | None, findings: list[ConfigFinding], client: s
     """The value if it is shaped like a Region; otherwise a REGION_INVALID_IGNORED finding and None."""
     if value is None:
         return None
-    if is_region(value.value):
+    if is_region_name(value.value):
         return value
     findings.append(
         finding(
@@ -260,9 +255,6 @@ class Credentials:
     origin: str = ""
     bearer: BearerInfo | None = None
     hints: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-
-
-_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/(.+)$")
 
 
 def bearer_credentials(token: Sourced, *, extra: str = "") -> Credentials:
@@ -328,10 +320,16 @@ def profile_credentials(
         )
     role = files.lookup(profile, "role_arn")
     if role is not None:
-        match = _ROLE_ARN_RE.match(role.value)
+        role_arn = parse_arn(role.value)
         hints["role_arn"] = role.value
-        if match:
-            hints["account"] = match.group(1)
+        if (
+            role_arn is not None
+            and role_arn.service == "iam"
+            and role_arn.resource.startswith("role/")
+            and len(role_arn.account) == 12
+            and role_arn.account.isdigit()
+        ):
+            hints["account"] = role_arn.account
         if files.lookup(profile, "web_identity_token_file") is not None:
             return credentials_of_kind(
                 "profile:web-identity",
@@ -506,6 +504,10 @@ _PROFILE_ONLY_RE = re.compile(
 )
 
 
+# The readers' caution about prefixes a client derives by itself, not an AWS table: few models have a
+# profile with these prefixes, and the newest models ship only jp./au. profiles for these Regions.
+# Whether the derived id exists is the catalog's answer (the check reports unknown ids).
+_SPARSE_PREFIXES = frozenset({"jp", "au", "ca"})
 _JP_AU_REGIONS = frozenset({"ap-northeast-1", "ap-northeast-3", "ap-southeast-2", "ap-southeast-4"})
 
 
@@ -531,18 +533,18 @@ def common_checks(
         prefix = ref.prefix
         if prefix is not None:
             geos.setdefault(prefix, []).append(inv.label)
-            if prefix not in KNOWN_PREFIXES:
+            if not is_profile_prefix(prefix):
                 out.append(
                     finding(
                         "PROFILE_PREFIX_UNKNOWN",
                         f"{inv.label}: {inv.model!r} starts with '{prefix}.', which is not an inference-profile prefix "
-                        "(us, us-gov, eu, apac, jp, au, ca, sa, global): Bedrock answers 400.",
+                        f"({', '.join(SCOPES)}): Bedrock answers 400.",
                         hint="Pin a valid profile id.",
                         origin=inv.origin.get("model", ""),
                         invocations=[inv.label],
                     )
                 )
-            elif prefix != "global" and prefix not in allowed_prefixes(inv.region):
+            elif prefix != GLOBAL_SCOPE and not prefix_offered_from(prefix, inv.region):
                 out.append(
                     finding(
                         "PROFILE_GEO_MISMATCH",
@@ -588,8 +590,15 @@ def common_checks(
                 )
             )
         derived = "derived" in inv.origin.get("model", "")
-        if derived and "PROFILE_AVAILABILITY_UNKNOWN" not in skip and prefix in allowed_prefixes(inv.region):
-            if prefix in SPARSE_PREFIXES:
+        if (
+            derived
+            and "PROFILE_AVAILABILITY_UNKNOWN" not in skip
+            and prefix is not None
+            and prefix != GLOBAL_SCOPE
+            and is_profile_prefix(prefix)
+            and prefix_offered_from(prefix, inv.region)
+        ):
+            if prefix in _SPARSE_PREFIXES:
                 why = f"few models have a '{prefix}.' profile"
             elif prefix == "apac" and inv.region in _JP_AU_REGIONS:
                 why = f"the newest models ship only jp./au. profiles for {inv.region}"

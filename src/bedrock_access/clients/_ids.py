@@ -1,31 +1,34 @@
-"""String-level facts about model identifiers, Regions and endpoint URLs (private).
+"""Model identifiers and endpoint URLs as the readers see them (private).
 
-Only syntax and the prefix ↔ source-Region geography table of clients.md §0/§11 live here: no model
-catalogue and no policy logic.
+No fact about AWS lives here: ARNs are parsed by :func:`bedrock_access.iam.arn.parse_arn`, profile
+prefixes are the catalog's naming table (:data:`bedrock_access.catalog.geography.SCOPES`), which source
+Regions a prefix serves is the catalog's routing data, Region names follow
+:func:`bedrock_access.catalog.geography.is_region_name` and endpoint host names
+:mod:`bedrock_access.bedrock.endpoints`. What stays is the readers' own view: which form an id a client
+sends has, so that a client's behaviour (adding or keeping a prefix, moving the Region to an ARN's) can
+be modelled.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
+
+from bedrock_access.bedrock.endpoints import runtime_host
+from bedrock_access.catalog.geography import SCOPES
+from bedrock_access.iam.arn import parse_arn
+
+if TYPE_CHECKING:
+    from bedrock_access.catalog.model import Catalog
 
 ModelForm = Literal["bare", "profile", "arn", "anthropic", "other"]
 
-_REGION_RE = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
-_ARN_RE = re.compile(r"^arn:(aws[a-z-]*):bedrock:([a-z0-9-]*):(\d*):([a-z-]+)/(.+)$")
-_PREFIX_RE = re.compile(r"^([a-z][a-z-]*)\.([a-z0-9-]+\..+)$")
-
-# Prefixes of system-defined inference profiles (clients.md §0). "ug" (Roo Code's GovCloud mapping) is
-# deliberately absent: it is not a real prefix.
-KNOWN_PREFIXES: frozenset[str] = frozenset({"us", "us-gov", "eu", "apac", "jp", "au", "ca", "sa", "global"})
-# Prefixes whose per-model availability varies a lot: a client deriving them blindly may hit a 400.
-SPARSE_PREFIXES: frozenset[str] = frozenset({"jp", "au", "ca", "sa"})
-
-
-def is_region(value: str) -> bool:
-    return bool(_REGION_RE.match(value))
+# "PREFIX.provider.model": shaped like a system profile id, whether or not PREFIX is a real prefix (a
+# client may build ``ug.`` or ``sa.`` ids that AWS does not know; see PROFILE_PREFIX_UNKNOWN).
+_PREFIXED_RE = re.compile(r"^([a-z][a-z-]*)\.([a-z0-9-]+\..+)$")
 
 
 @dataclass(frozen=True)
@@ -44,24 +47,24 @@ class ModelRef:
 
 def parse_model(model: str) -> ModelRef:
     text = model.strip()
-    arn = _ARN_RE.match(text)
-    if arn:
-        _partition, region, account, rtype, resource = arn.groups()
+    if text.startswith("arn:"):
+        arn = parse_arn(text)
+        rtype, slash, resource = arn.resource.partition("/") if arn is not None else ("", "", "")
+        if arn is None or arn.service != "bedrock" or not slash or not resource:
+            return ModelRef(text, "arn", base=text)
         inner = parse_model(resource)
         return ModelRef(
             text,
             "arn",
             prefix=inner.prefix if inner.form == "profile" else None,
             base=inner.base or resource,
-            arn_region=region or None,
-            arn_account=account or None,
+            arn_region=arn.region or None,
+            arn_account=arn.account or None,
             arn_type=rtype,
         )
-    if text.startswith("arn:"):
-        return ModelRef(text, "arn", base=text)
     if text.startswith("claude-") and "." not in text:
         return ModelRef(text, "anthropic", base=text)
-    prefixed = _PREFIX_RE.match(text)
+    prefixed = _PREFIXED_RE.match(text)
     if prefixed:
         return ModelRef(text, "profile", prefix=prefixed.group(1), base=prefixed.group(2))
     if "." in text:
@@ -69,31 +72,29 @@ def parse_model(model: str) -> ModelRef:
     return ModelRef(text, "other", base=text)
 
 
-def allowed_prefixes(region: str) -> frozenset[str]:
-    """Geographic profile prefixes callable from ``region`` (clients.md §11 check 1). ``global`` is not
-    listed: its source Regions come from the catalogue."""
-    if region.startswith("us-gov-"):
-        return frozenset({"us-gov"})
-    if region.startswith("us-"):
-        return frozenset({"us"})
-    if region.startswith("eu-"):
-        return frozenset({"eu"})
-    if region in ("ap-northeast-1", "ap-northeast-3"):
-        return frozenset({"apac", "jp"})
-    if region in ("ap-southeast-2", "ap-southeast-4"):
-        return frozenset({"apac", "au"})
-    if region.startswith("ap-"):
-        return frozenset({"apac"})
-    if region.startswith("ca-"):
-        return frozenset({"ca"})
-    if region.startswith("sa-"):
-        return frozenset({"sa"})
-    return frozenset()
+def is_profile_prefix(prefix: str | None) -> bool:
+    """Whether ``prefix`` is one of AWS's system inference-profile prefixes (the catalog's table)."""
+    return prefix in SCOPES
 
 
-def geography(model: str) -> str | None:
-    """The profile prefix a model id or ARN carries (``eu``, ``global``…), or None."""
-    return parse_model(model).prefix
+def _shipped_catalog() -> Catalog:
+    from bedrock_access.catalog import load_catalog
+
+    return load_catalog()
+
+
+@functools.lru_cache(maxsize=64)
+def _prefix_sources(catalog: Catalog, prefix: str) -> frozenset[str]:
+    geography = catalog.scope_geography(prefix)
+    # A scope without routing data (GovCloud ids known only from documents) is placed by its home Regions.
+    return frozenset(geography.source_regions or geography.home_regions)
+
+
+def prefix_offered_from(prefix: str, region: str, catalog: Catalog | None = None) -> bool:
+    """Whether some system profile with ``prefix`` can be called from ``region``, by the catalog's routing
+    (the shipped snapshot unless ``catalog`` is given). Calling a prefix from any other Region gets
+    Bedrock's 400 "The provided model identifier is invalid"."""
+    return region in _prefix_sources(catalog or _shipped_catalog(), prefix)
 
 
 @dataclass(frozen=True)
@@ -105,19 +106,14 @@ class EndpointInfo:
     fips: bool
 
 
-_ENDPOINT_HOST_RE = re.compile(
-    r"(?:^|\.)bedrock-runtime(-fips)?\.([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})\.(?:vpce\.)?(?:amazonaws\.com|api\.aws)"
-)
-
-
 def endpoint_info(url: str) -> EndpointInfo:
     parsed = urlparse(url if "://" in url else f"https://{url}")
     host = (parsed.hostname or "").lower()
-    match = _ENDPOINT_HOST_RE.search(host)
+    runtime = runtime_host(host)
     return EndpointInfo(
         url=url,
         host=host,
-        region=match.group(2) if match else None,
+        region=runtime.region,
         vpce=host.endswith(".vpce.amazonaws.com") or host.startswith("vpce-"),
-        fips=bool(match and match.group(1)),
+        fips=runtime.fips,
     )

@@ -45,7 +45,7 @@ from bedrock_access.clients._common import (
     version_info,
     vtext,
 )
-from bedrock_access.clients._ids import allowed_prefixes, parse_model
+from bedrock_access.clients._ids import parse_model, prefix_offered_from
 from bedrock_access.clients._version import Version, v
 from bedrock_access.clients.aws_config import AwsSharedFiles, Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, ConfigFinding, SettingsLayer
@@ -385,6 +385,8 @@ class _Resolver:
                         origin=requested.origin,
                     )
                 )
+        # Claude Code's own Region -> prefix rule (its code, clients.md §1.4), not AWS's geography: whether
+        # the prefix serves the Region is the catalog's answer (PROFILE_GEO_MISMATCH).
         if r.startswith("us-"):
             prefix = "us"
         elif r.startswith("eu-"):
@@ -878,7 +880,7 @@ class _Resolver:
                         invocations=[inv.label],
                     )
                 )
-            elif prefix is not None and prefix not in allowed_prefixes(inv.region):
+            elif prefix is not None and not prefix_offered_from(prefix, inv.region):
                 self.findings.append(
                     finding(
                         "CC_LEGACY_BUILTIN_PREFIX",

@@ -78,6 +78,8 @@ _GLOBAL_RE = re.compile(
 )
 # Models assumed to have an au. profile when the SDK checks its catalogue (OpenCode's list; uncertain).
 _AU_RE = re.compile(r"^anthropic\.claude-(sonnet-4-5|haiku)")
+# Cline's own behaviour, not AWS's prefix table (that is the catalog's): the SDK passes ids with these
+# prefixes through verbatim (clients.md §2.2), so it adds a prefix to an in. id and keeps a sa. one.
 _SDK_PREFIXED_RE = re.compile(r"^(us|us-gov|eu|apac|jp|au|ca|sa|global)\.")
 _SDK_PROFILE_REQUIRED_RE = re.compile(
     r"^(anthropic\.claude-(opus|sonnet|haiku|fable)-|anthropic\.claude-3-7|amazon\.nova-(2|micro|lite|pro|premier)"
@@ -366,6 +368,8 @@ class _Cline(ReaderState):
         if prefix_region is None:
             return Sourced(base, f"{model.origin} (no Region to derive a prefix: bare id)")
         r = prefix_region.value
+        # The SDK's own candidate prefixes per Region (clients.md §2.2), not AWS's geography: whether the
+        # id exists there is the catalog's answer.
         if r.startswith("us-gov-"):
             candidates = ["us-gov"]
         elif r.startswith("us-"):

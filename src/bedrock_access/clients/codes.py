@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Literal
 
 from bedrock_access.clients.interface import Severity
 
-_CODES: dict[str, tuple[Severity, str]] = {
+VerdictEffect = Literal["credentials-rejected", "fails-before-request"]
+"""What an error finding does to a call that IAM would allow: AWS rejects the request's credentials
+before evaluating any policy (HTTP 403), or the client fails before it sends the request."""
+
+REJECTED: VerdictEffect = "credentials-rejected"
+FAILS_FIRST: VerdictEffect = "fails-before-request"
+
+# code -> (default severity, one-line meaning[, effect on the verdict of the calls it names]).
+_CODES: dict[str, tuple[Severity, str] | tuple[Severity, str, VerdictEffect]] = {
     # --- any client -----------------------------------------------------------------------------
     "VERSION_UNKNOWN": (
         "info",
@@ -26,7 +35,11 @@ _CODES: dict[str, tuple[Severity, str]] = {
         "info",
         "The client has no model of its own; only session region and credentials are known.",
     ),
-    "NO_REGION": ("error", "No Region can be resolved: the client fails before calling Bedrock."),
+    "NO_REGION": (
+        "error",
+        "No Region can be resolved: the client fails before calling Bedrock.",
+        FAILS_FIRST,
+    ),
     "REGION_DEFAULTED": (
         "warning",
         "No Region configured: the client falls back to its hard-coded default Region.",
@@ -42,6 +55,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "AWS_PROFILE_NOT_FOUND": (
         "error",
         "The selected AWS profile is in neither ~/.aws/config nor ~/.aws/credentials.",
+        FAILS_FIRST,
     ),
     "ENV_KEYS_AND_PROFILE": (
         "warning",
@@ -54,6 +68,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "BEARER_REGION_MISMATCH": (
         "error",
         "A short-term Bedrock API key is used in a Region other than the one it was generated in.",
+        REJECTED,
     ),
     "BEARER_MULTI_REGION": (
         "warning",
@@ -67,7 +82,11 @@ _CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "A Bedrock API key silently replaces the profile or key credentials also configured.",
     ),
-    "BEARER_TOKEN_MISSING": ("error", "API-key authentication is selected but no key is configured."),
+    "BEARER_TOKEN_MISSING": (
+        "error",
+        "API-key authentication is selected but no key is configured.",
+        REJECTED,
+    ),
     "LONG_TERM_KEY_IN_FILE": (
         "warning",
         "A long-term credential (AKIA access key or ABSK API key) is written in a settings file.",
@@ -87,6 +106,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "ENDPOINT_REGION_MISMATCH": (
         "error",
         "The endpoint URL names a different Region from the one requests are signed for.",
+        REJECTED,
     ),
     "FIPS_ENDPOINT": (
         "info",
@@ -102,7 +122,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     ),
     "PROFILE_AVAILABILITY_UNKNOWN": (
         "info",
-        "The client derived a sparse profile prefix (jp./au./ca./sa./apac.); whether the model has it needs the catalogue.",
+        "The client derived a sparse profile prefix (jp./au./ca./apac.); whether the model has it needs the catalogue.",
     ),
     "BARE_MODEL_ID": (
         "warning",
@@ -182,14 +202,17 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "CC_AUTH_HEADER_BREAKS_SIGV4": (
         "error",
         "Before 2.1.101 an Authorization header from custom headers/auth token broke SigV4 (403).",
+        REJECTED,
     ),
     "CC_BEARER_AUTH_HEADER_MISSING": (
         "error",
         "2.1.94–2.1.95 sent bearer/unsigned requests without an Authorization header (403).",
+        REJECTED,
     ),
     "CC_BEARER_EMPTY_STRING": (
         "error",
         "Before 2.1.97 an empty AWS_BEARER_TOKEN_BEDROCK counted as set (empty bearer token).",
+        REJECTED,
     ),
     "CC_SSO_REGION_BUG": (
         "error",
@@ -226,6 +249,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "CC_SKIP_AUTH_WITHOUT_GATEWAY": (
         "error",
         "CLAUDE_CODE_SKIP_BEDROCK_AUTH without ANTHROPIC_BEDROCK_BASE_URL: unsigned calls to AWS (403).",
+        REJECTED,
     ),
     # --- Cline / Roo Code -------------------------------------------------------------------------
     "CLINE_GLOBAL_NEEDS_CROSS_REGION": (
@@ -264,6 +288,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "CONTINUE_UNDEFINED_ENDPOINT": (
         "error",
         "No env.region: chat calls go to bedrock-runtime.undefined.amazonaws.com (DNS failure).",
+        FAILS_FIRST,
     ),
     "CONTINUE_PROFILE_MISSING": (
         "warning",
@@ -272,6 +297,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "CONTINUE_TEMP_KEYS_NO_TOKEN": (
         "error",
         "Temporary (ASIA) keys without a session token cannot be configured in Continue (403).",
+        REJECTED,
     ),
     # --- AnthropicBedrock -----------------------------------------------------------------------
     "ANTHROPIC_SDK_PROFILE_REGION_IGNORED": (
@@ -281,6 +307,7 @@ _CODES: dict[str, tuple[Severity, str]] = {
     "ANTHROPIC_SDK_BEARER_WITH_AWS_ARGS": (
         "error",
         "An API key together with aws_* arguments makes AnthropicBedrock raise.",
+        FAILS_FIRST,
     ),
     # --- boto3 / AWS CLI ------------------------------------------------------------------------
     "BOTO3_AWS_REGION_IGNORED": (
@@ -293,7 +320,17 @@ _CODES: dict[str, tuple[Severity, str]] = {
     ),
 }
 
-CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType(_CODES)
+CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({code: row[:2] for code, row in _CODES.items()})
+
+EFFECTS: Mapping[str, VerdictEffect] = MappingProxyType(
+    {code: row[2] for code, row in _CODES.items() if len(row) == 3}
+)
+"""The codes whose error findings decide a call's verdict outside IAM, and how."""
+
+
+def effect_of(code: str) -> VerdictEffect | None:
+    """How an error finding with ``code`` decides the calls it names, or None when it does not."""
+    return EFFECTS.get(code)
 
 
 def severity_of(code: str) -> Severity:

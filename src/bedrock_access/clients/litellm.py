@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_access.bedrock.invocation import Invocation, Operation
+from bedrock_access.catalog.geography import is_region_name
 from bedrock_access.clients._common import (
     Credentials,
     OverlayEnv,
@@ -46,7 +47,7 @@ from bedrock_access.clients._common import (
     valid_region,
     vtext,
 )
-from bedrock_access.clients._ids import is_region, parse_model
+from bedrock_access.clients._ids import parse_model
 from bedrock_access.clients._version import v
 from bedrock_access.clients.aws_config import Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution
@@ -169,7 +170,7 @@ class _LiteLLM(ReaderState):
                 break
         path_region = None
         head, sep, tail = rest.partition("/")
-        if sep and is_region(head) and not rest.startswith("arn:"):
+        if sep and is_region_name(head) and not rest.startswith("arn:"):
             path_region, rest = head, tail
         return route, rest, path_region
 

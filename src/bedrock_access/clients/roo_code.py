@@ -37,7 +37,7 @@ from bedrock_access.clients._common import (
     sourced_text,
     valid_region,
 )
-from bedrock_access.clients._ids import KNOWN_PREFIXES, parse_model
+from bedrock_access.clients._ids import is_profile_prefix, parse_model
 from bedrock_access.clients.aws_config import Sourced
 from bedrock_access.clients.interface import ClientConfig, ClientResolution, SettingsLayer
 from bedrock_access.errors import InputError
@@ -48,7 +48,8 @@ CLIENT = "Roo Code"
 CURRENT = "3.50.0"  # label only: the modelled source is commit cb836567 (2026-04-14)
 DEFAULT_MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 
-# AWS_INFERENCE_PROFILE_MAPPING, first startswith match wins.
+# Roo Code's own AWS_INFERENCE_PROFILE_MAPPING (first startswith match wins), not AWS's geography: it
+# builds ug. and sa. ids AWS does not know, which the catalog's prefix table catches.
 PREFIX_MAPPING: tuple[tuple[str, str], ...] = (
     ("ap-southeast-2", "au"),
     ("ap-southeast-4", "au"),
@@ -164,7 +165,7 @@ class _Roo(ReaderState):
 
     def model_id(self, model: Sourced, region: Sourced) -> Sourced:
         ref = parse_model(model.value)
-        if ref.form == "arn" or (ref.form == "profile" and ref.prefix in KNOWN_PREFIXES):
+        if ref.form == "arn" or (ref.form == "profile" and is_profile_prefix(ref.prefix)):
             return Sourced(model.value, f"{model.origin} (verbatim)")
         if self.flag("awsUseGlobalInference") and _GLOBAL_RE.match(model.value):
             return Sourced(f"global.{model.value}", f"{model.origin} (global. from awsUseGlobalInference)")

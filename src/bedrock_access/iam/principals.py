@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bedrock_access.iam.arn import parse_arn
 from bedrock_access.iam.model import PrincipalSpec
 
 PrincipalKind = Literal["user", "role", "session", "federated", "root", "service", "anonymous", "unknown"]
@@ -44,10 +45,10 @@ def caller_of(principal: str) -> Caller:
         if principal.endswith(".amazonaws.com") or principal.endswith(".amazonaws.com.cn"):
             return Caller(principal, "service", None, "aws")
         return Caller(principal, "unknown", None, "aws")
-    parts = principal.split(":", 5)
-    if len(parts) != 6:
+    arn = parse_arn(principal)
+    if arn is None:
         return Caller(principal, "unknown", None, "aws")
-    _, partition, service, _region, account, resource = parts
+    partition, service, account, resource = arn.partition, arn.service, arn.account, arn.resource
     if service == "iam":
         if resource == "root":
             return Caller(principal, "root", account, partition)
@@ -84,9 +85,9 @@ def with_principal_arn(caller: Caller, principal_arn: str | None) -> Caller:
 def _account_of_value(value: str) -> str | None:
     if _ACCOUNT.fullmatch(value):
         return value
-    parts = value.split(":")
-    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root":
-        return parts[4]
+    arn = parse_arn(value)
+    if arn is not None and arn.service == "iam" and arn.resource == "root":
+        return arn.account
     return None
 
 

