@@ -39,7 +39,15 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("file", nargs="?", default="-", help="file with the error text, or - for standard input")
     p.add_argument("--scenario", help="re-evaluate under this scenario and name the blocking statement")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "csv"),
+        default="text",
+        help="markdown, csv: --cloudtrail only",
+    )
+    from bedrock_access.cli.explain_cloudtrail import add_arguments
+
+    add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -63,6 +71,16 @@ def _read(path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "cloudtrail", None):
+        from bedrock_access.cli.explain_cloudtrail import run as run_cloudtrail
+
+        return run_cloudtrail(args)
+    if args.format in ("markdown", "csv") or any(
+        getattr(args, name, None) for name in ("since", "until", "account", "principal")
+    ):
+        raise InputError(
+            "--format markdown/csv, --since, --until, --account and --principal need --cloudtrail"
+        )
     import orjson
 
     from bedrock_access.bedrock.error_scan import parse_error
