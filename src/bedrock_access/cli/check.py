@@ -74,6 +74,9 @@ def add_parser(sub: Any) -> None:
         metavar="FILE",
         help="without PATH: write what this check resolved (caller, policies, calls) as a scenario for `fix`",
     )
+    from bedrock_access.cli import check_iac
+
+    check_iac.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -84,7 +87,10 @@ def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bedrock_access.catalog import load_catalog
+    from bedrock_access.cli import check_iac
 
+    if check_iac.wanted(args):
+        return check_iac.run(args, args.paths)
     catalog = load_catalog()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.paths:
