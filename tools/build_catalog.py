@@ -32,6 +32,9 @@ FORMAT = "bedrock-access-catalog/1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "bedrock-catalog.json"
 DEFAULT_OUTPUT = REPO_ROOT / "src" / "bedrock_access" / "catalog" / "data" / "catalog.json"
+# Corrections from AWS pages newer than the research snapshot, with provenance (docs/catalog.md).
+DEFAULT_CORRECTIONS = REPO_ROOT / "tools" / "catalog_corrections.json"
+CORRECTIONS_FORMAT = "bedrock-access-catalog-corrections/1"
 
 # Keys copied from the source records (anything else is either derived or dropped on purpose).
 REGION_KEYS = ("name", "partition", "geography", "country", "opt_in", "bedrock_runtime", "note")
@@ -59,7 +62,14 @@ MODEL_KEYS = (
     "note",
 )
 # Top-level sections written with one entry per line.
-SPLIT_SECTIONS = ("destination_sets", "regions", "profiles", "models", "unverified_profile_ids")
+SPLIT_SECTIONS = (
+    "destination_sets",
+    "regions",
+    "profiles",
+    "models",
+    "unverified_profile_ids",
+    "corrections",
+)
 
 
 class BuildError(Exception):
@@ -178,20 +188,108 @@ def _unverified(source: Mapping[str, Any], profiles: Mapping[str, Any]) -> dict[
     return {pid: out[pid] for pid in sorted(out)}
 
 
-def convert(source: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn the shared research snapshot into the compact catalog document."""
+def load_corrections(path: Path = DEFAULT_CORRECTIONS) -> dict[str, Any]:
+    """The corrections file (an empty set when it does not exist)."""
+    if not path.exists():
+        return {"format": CORRECTIONS_FORMAT, "corrections": []}
+    with path.open("rb") as handle:
+        data: dict[str, Any] = json.load(handle)
+    _require(data.get("format") == CORRECTIONS_FORMAT, f"{path}: expected format {CORRECTIONS_FORMAT}")
+    return data
+
+
+def _append_note(record: dict[str, Any], text: str) -> None:
+    record["note"] = f"{record['note']}; {text}" if record.get("note") else text
+
+
+def _short_source(correction: Mapping[str, Any]) -> str:
+    return f"{correction['source'].split(' (')[0]} (correction {correction['id']})"
+
+
+def apply_corrections(
+    source: Mapping[str, Any], corrections: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Any]]:
+    """A copy of ``source`` with each correction applied, and the record of what was applied."""
+    import copy
+
+    fixed: dict[str, Any] = copy.deepcopy(dict(source))
+    profiles = {record["id"]: record for record in fixed["profiles"]}
+    models = {record["model_id"]: record for record in fixed["models"]}
+    all_commercial = sorted(set(fixed["partitions"]["aws"]))
+    applied: list[Any] = []
+    for correction in corrections.get("corrections", []):
+        cid, kind = correction["id"], correction["kind"]
+        needed = ("source", "agreement") if kind == "agreement" else ("source", "conflict", "winner")
+        for key in needed:
+            _require(bool(correction.get(key)), f"correction {cid}: {key} missing")
+        note = f"correction {cid}: {correction.get('conflict')}; won: {correction.get('winner')}"
+        if kind == "agreement":
+            # A check against an AWS page that found nothing to change: recorded, data untouched.
+            target = correction.get("profile") or correction.get("model") or ""
+            _require(target in profiles or target in models, f"correction {cid}: unknown target {target}")
+        elif kind in ("profile_add_sources", "profile_set_routing"):
+            pid = correction["profile"]
+            _require(pid in profiles, f"correction {cid}: unknown profile {pid}")
+            record = profiles[pid]
+            if kind == "profile_add_sources":
+                _require(record["routing_kind"] == "all_commercial", f"correction {cid}: {pid} is not global")
+                for region in correction["sources"]:
+                    _require(
+                        region not in record["routing"],
+                        f"correction {cid}: {pid} already offered from {region}",
+                    )
+                    record["routing"][region] = list(all_commercial)
+            else:
+                record["routing"] = {src: list(dests) for src, dests in correction["routing"].items()}
+                record["routing_kind"] = "explicit"
+            record["provenance"] = [*record.get("provenance", []), _short_source(correction)]
+            _append_note(record, note)
+            target = pid
+        elif kind == "profile_note":
+            pid = correction["profile"]
+            _require(pid in profiles, f"correction {cid}: unknown profile {pid}")
+            profiles[pid]["provenance"] = [*profiles[pid].get("provenance", []), _short_source(correction)]
+            _append_note(profiles[pid], note)
+            target = pid
+        elif kind == "model_note":
+            mid = correction["model"]
+            _require(mid in models, f"correction {cid}: unknown model {mid}")
+            models[mid]["provenance"] = [*models[mid].get("provenance", []), _short_source(correction)]
+            _append_note(models[mid], note)
+            target = mid
+        else:
+            raise BuildError(f"correction {cid}: unknown kind {kind!r}")
+        entry = {
+            k: correction[k]
+            for k in ("id", "kind", "source", "conflict", "winner", "agreement")
+            if k in correction
+        }
+        applied.append({**entry, "target": target})
+    return fixed, applied
+
+
+def convert(source: Mapping[str, Any], corrections: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Turn the shared research snapshot, with the corrections file applied, into the catalog document."""
     try:
+        if corrections is None:
+            corrections = load_corrections()
+        source, applied = apply_corrections(source, corrections)
         partitions = _partitions(source)
         _require("aws" in partitions, "no aws partition")
         regions = _regions(source, partitions)
         destination_sets, profiles = _profiles(source, regions, partitions)
         models = _models(source, profiles)
         unverified = _unverified(source, profiles)
-        return {
+        data_as_of = dict(source.get("data_as_of", {}))
+        sources = list(source.get("sources", []))
+        if applied:
+            data_as_of["catalog corrections (tools/catalog_corrections.json)"] = corrections["as_of"]
+            sources.append("tools/catalog_corrections.json: AWS pages newer than the research snapshot")
+        document = {
             "format": FORMAT,
             "snapshot_date": source["snapshot_date"],
-            "data_as_of": dict(source.get("data_as_of", {})),
-            "sources": list(source.get("sources", [])),
+            "data_as_of": data_as_of,
+            "sources": sources,
             "partitions": partitions,
             "regions": {name: regions[name] for name in sorted(regions)},
             "destination_sets": destination_sets,
@@ -199,6 +297,9 @@ def convert(source: Mapping[str, Any]) -> dict[str, Any]:
             "models": models,
             "unverified_profile_ids": unverified,
         }
+        if applied:
+            document["corrections"] = applied
+        return document
     except (KeyError, TypeError, AttributeError) as exc:
         raise BuildError(f"unexpected source shape: {exc!r}") from exc
 
@@ -222,13 +323,13 @@ def render(document: Mapping[str, Any]) -> bytes:
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
-def build(source_path: Path) -> bytes:
-    """Read the shared snapshot at ``source_path`` and return the bytes of the packaged catalog."""
+def build(source_path: Path, corrections_path: Path = DEFAULT_CORRECTIONS) -> bytes:
+    """Read the shared snapshot at ``source_path``, apply the corrections, return the packaged bytes."""
     with source_path.open("rb") as handle:
         source = json.load(handle)
     if not isinstance(source, dict):
         raise BuildError("top level is not an object")
-    return render(convert(source))
+    return render(convert(source, load_corrections(corrections_path)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,11 +337,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="shared snapshot JSON")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write catalog.json")
     parser.add_argument(
+        "--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="corrections to apply (JSON)"
+    )
+    parser.add_argument(
         "--check", action="store_true", help="do not write; exit 1 if the output file is out of date"
     )
     args = parser.parse_args(argv)
     try:
-        data = build(args.source)
+        data = build(args.source, args.corrections)
     except (OSError, ValueError, BuildError) as exc:
         print(f"build_catalog: error: {args.source}: {exc}", file=sys.stderr)
         return 2

@@ -230,3 +230,17 @@ def without_secrets(value: Any, name: str = "") -> tuple[Any, list[str]]:
         return item
 
     return walk(value, name, name, 0), replaced
+
+
+def json_text(document: Any) -> str:
+    """An indented JSON document. orjson refuses lone surrogates (text that came through ``\\ud800``
+    escapes in a policy) and integers beyond 64 bits; the standard library writes both as valid JSON,
+    so a report is never lost to one odd value."""
+    import orjson
+
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        import json
+
+        return json.dumps(document, indent=2)

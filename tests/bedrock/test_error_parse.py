@@ -411,7 +411,9 @@ CASES: dict[str, Case] = {
         {
             "principal": None,
             "action": None,
-            "resource": "arn:aws:bedrock:us-east-1:<acct>:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            # The redacted account is an opaque token (bedrock/paste.py), never the placeholder as a value.
+            "resource": "arn:aws:bedrock:us-east-1:__redacted_account_1__:inference-profile/"
+            "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
             "region": "us-east-1",
             "model_id": "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
             "policy_type": "identity",

@@ -46,3 +46,11 @@ def build_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def corrected_source(shared_source: dict[str, Any], build_module: ModuleType) -> dict[str, Any]:
+    """The research snapshot with tools/catalog_corrections.json applied: what the packaged file holds."""
+    fixed, _ = build_module.apply_corrections(shared_source, build_module.load_corrections())
+    data: dict[str, Any] = fixed
+    return data

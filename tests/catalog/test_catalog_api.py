@@ -89,11 +89,12 @@ def test_explicit_profiles_are_not_marked_inferred(catalog: Catalog) -> None:
 
 
 def test_govcloud_profile_routes_only_inside_govcloud(catalog: Catalog) -> None:
-    # catalog-notes gaps: us-gov sonnet 4.5 routes us-gov-east-1 → us-gov-west-1 (source not a destination)
+    # Corrected (tools/catalog_corrections.json, issue 12): the current AWS model card routes GovCloud
+    # Sonnet 4.5 to both GovCloud Regions from either; the older doc copy said us-gov-west-1 only.
     gov = catalog.profile(f"us-gov.{SONNET45}")
     assert gov is not None
-    assert gov.destinations("us-gov-east-1") == ("us-gov-west-1",)
-    assert gov.destinations("us-gov-west-1") == ("us-gov-west-1",)
+    assert gov.destinations("us-gov-east-1") == ("us-gov-east-1", "us-gov-west-1")
+    assert gov.destinations("us-gov-west-1") == ("us-gov-east-1", "us-gov-west-1")
     assert not gov.verified
     assert gov.status == "doc_only_govcloud"
 

@@ -66,10 +66,10 @@ def test_global_destination_list_is_stored_once() -> None:
 
 
 def test_every_shared_profile_survives_the_round_trip(
-    catalog: Catalog, shared_source: dict[str, Any]
+    catalog: Catalog, corrected_source: dict[str, Any]
 ) -> None:
-    assert set(catalog.profiles) == {p["id"] for p in shared_source["profiles"]}
-    for record in shared_source["profiles"]:
+    assert set(catalog.profiles) == {p["id"] for p in corrected_source["profiles"]}
+    for record in corrected_source["profiles"]:
         profile = catalog.profiles[record["id"]]
         assert profile.scope == record["scope"]
         assert profile.model_id == record["model_id"]
@@ -84,9 +84,11 @@ def test_every_shared_profile_survives_the_round_trip(
         }
 
 
-def test_every_shared_model_survives_the_round_trip(catalog: Catalog, shared_source: dict[str, Any]) -> None:
-    assert set(catalog.models) == {m["model_id"] for m in shared_source["models"]}
-    for record in shared_source["models"]:
+def test_every_shared_model_survives_the_round_trip(
+    catalog: Catalog, corrected_source: dict[str, Any]
+) -> None:
+    assert set(catalog.models) == {m["model_id"] for m in corrected_source["models"]}
+    for record in corrected_source["models"]:
         model = catalog.models[record["model_id"]]
         assert model.status == record["status"]
         assert model.lifecycle == record["lifecycle"]
@@ -105,9 +107,9 @@ def test_every_shared_model_survives_the_round_trip(catalog: Catalog, shared_sou
 
 
 def test_regions_partitions_and_unverified_ids_survive(
-    catalog: Catalog, shared_source: dict[str, Any]
+    catalog: Catalog, corrected_source: dict[str, Any]
 ) -> None:
-    for record in shared_source["regions"]:
+    for record in corrected_source["regions"]:
         region = catalog.regions[record["region"]]
         assert (region.name, region.partition, region.geography) == (
             record["name"],
@@ -116,12 +118,15 @@ def test_regions_partitions_and_unverified_ids_survive(
         )
         assert region.opt_in is record["opt_in"]
         assert region.bedrock_runtime is record["bedrock_runtime"]
-    for name, regions in shared_source["partitions"].items():
+    for name, regions in corrected_source["partitions"].items():
         assert catalog.partitions[name].bedrock_regions == tuple(sorted(regions))
-        assert catalog.partitions[name].note == shared_source["partition_notes"].get(name)
-    assert set(catalog.unverified_profile_ids) == {u["id"] for u in shared_source["unverified_profile_ids"]}
-    assert catalog.snapshot_date == shared_source["snapshot_date"]
-    assert dict(catalog.data_as_of) == shared_source["data_as_of"]
+        assert catalog.partitions[name].note == corrected_source["partition_notes"].get(name)
+    assert set(catalog.unverified_profile_ids) == {
+        u["id"] for u in corrected_source["unverified_profile_ids"]
+    }
+    assert catalog.snapshot_date == corrected_source["snapshot_date"]
+    corrections = {"catalog corrections (tools/catalog_corrections.json)": "2026-12-04"}
+    assert dict(catalog.data_as_of) == {**corrected_source["data_as_of"], **corrections}
 
 
 @pytest.mark.parametrize(
@@ -156,3 +161,42 @@ def test_global_destinations_must_match_the_commercial_list(
 def test_build_output_loads(build_module: ModuleType, shared_source: dict[str, Any]) -> None:
     rebuilt = parse_catalog_bytes(build_module.render(build_module.convert(shared_source)), source="rebuilt")
     assert len(rebuilt.profiles) == len(shared_source["profiles"])
+
+
+def test_corrections_are_applied_with_provenance_and_the_winner(
+    catalog: Catalog, build_module: ModuleType, shared_source: dict[str, Any]
+) -> None:
+    corrections = build_module.load_corrections()["corrections"]
+    shipped = json.loads(_shipped_bytes())["corrections"]
+    assert [c["id"] for c in shipped] == [c["id"] for c in corrections]
+    for entry in shipped:
+        assert entry["source"].startswith("AWS ")
+        if entry["kind"] == "agreement":  # a check that changed nothing is kept as a record
+            assert entry["agreement"] and "conflict" not in entry
+        else:
+            assert entry["conflict"] and entry["winner"]
+    opus = catalog.profiles["global.anthropic.claude-opus-4-8"]
+    assert {"me-central-1", "me-south-1"} <= set(opus.routing)
+    assert opus.destinations("me-south-1") == catalog.partitions["aws"].bedrock_regions
+    assert any("correction global-opus-4-8-middle-east-sources" in p for p in opus.provenance)
+    assert opus.note is not None and "won: AWS model card" in opus.note
+    before = {p["id"]: p for p in shared_source["profiles"]}["global.anthropic.claude-opus-4-8"]
+    assert "me-central-1" not in before["routing"]  # the research file is left as it was
+
+
+def test_a_correction_without_a_winner_is_refused(
+    build_module: ModuleType, shared_source: dict[str, Any]
+) -> None:
+    bad = {
+        "corrections": [
+            {
+                "id": "x",
+                "kind": "model_note",
+                "model": "anthropic.claude-opus-4-8",
+                "source": "AWS",
+                "conflict": "c",
+            }
+        ]
+    }
+    with pytest.raises(build_module.BuildError, match="winner missing"):
+        build_module.convert(shared_source, bad)

@@ -135,3 +135,62 @@ def test_secrets_in_pasted_text_are_redacted(tmp_path, capsys):
     err.write_text(text, encoding="utf-8")
     main(["explain", str(err), "--format", "json"])
     assert "AKIAIOSFODNN7EXAMPLE" not in capsys.readouterr().out
+
+
+# --- pastes as people paste them (issue 15) ----------------------------------------------------------
+
+
+def test_text_given_as_an_argument_is_explained(capsys):
+    code = main(["explain", "ValidationException: Operation not allowed", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert doc["explanation_code"] == "account-operation-not-allowed"
+    # Several words without quotes are one text too.
+    code = main(["explain", "An", "error", "occurred", "(ThrottlingException):", "Too", "many", "tokens"])
+    assert code == 0 and "throttled" in capsys.readouterr().out
+
+
+def test_unrecognised_text_exits_1(capsys):
+    assert main(["explain", "the build is green"]) == 1
+    assert "does not contain an AWS error" in capsys.readouterr().out
+
+
+def test_on_a_terminal_with_no_input_it_prompts(monkeypatch, capsys):
+    import io
+    import sys
+
+    class Tty(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Tty(io.BytesIO(b"Unable to locate credentials\n"), encoding="utf-8"))
+    assert main(["explain"]) == 0
+    out, err = capsys.readouterr()
+    assert "Paste the error" in err
+    assert "no AWS credentials" in out
+
+
+def test_json_has_the_endpoint_region_client_and_no_placeholders(capsys):
+    text = (
+        'API Error: 403 {"Message":"User: arn:aws:sts::<account id>:assumed-role/Dev/kim is not authorized '
+        "to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:eu-west-1::foundation-model/"
+        "anthropic.claude-3-haiku-20240307-v1:0 because no identity-based policy allows the bedrock:InvokeModel "
+        'action"} https://bedrock-runtime.eu-west-1.amazonaws.com/model/x/invoke'
+    )
+    assert main(["explain", text, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["endpoint_region"] == "eu-west-1"
+    assert doc["client"] == "claude-code"
+    assert doc["redacted"] == ["account"]
+    assert doc["principal"] == "arn:aws:sts::(redacted account):assumed-role/Dev/kim"
+    assert "<account id>" not in json.dumps(doc) and "__redacted" not in json.dumps(doc)
+    # The endpoint Region equals the ARN's: a direct call, not a profile's destination.
+    assert "direct call" in doc["cause"]
+
+
+def test_region_option_fills_the_region_called(capsys):
+    assert (
+        main(["explain", "An error occurred: Could not connect to the endpoint URL", "--region", "ap-east-1"])
+        == 0
+    )
+    assert "ap-east-1" in capsys.readouterr().out

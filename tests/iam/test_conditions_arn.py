@@ -92,12 +92,52 @@ def test_R03_profile_arn_matches_the_cris_exemption() -> None:
     assert not condition_holds({"ArnNotLike": {PROFILE_KEY: pattern}}, {PROFILE_KEY: PROFILE})
 
 
-def test_value_that_is_not_an_arn_does_not_match() -> None:
-    """iam-evaluation.md §4.3 (UNDOCUMENTED): a request value that is not a well-formed ARN matches no
-    pattern, so ArnLike is false and ArnNotLike true.
+def test_value_that_is_not_an_arn_makes_neither_operator_true() -> None:
+    """A request value that is not a well-formed ARN cannot be compared ARN-wise. OPS gives the ARN
+    operators only ARN semantics ("Each of the six colon-delimited components of the ARN is checked");
+    the engine's rule for an undecidable comparison (docs/iam-engine.md, "Missing keys") is that it
+    never makes a positive *or* a negated operator true, so ArnLike and ArnNotLike are both false.
+    (Issue 15 item 3: this used to make ArnNotLike true; iam-simulate and PMapper both expect false.)
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
-    assert not condition_holds({"ArnLike": {KEY: "arn:aws:*:*:*:*"}}, {KEY: "not-an-arn"})
-    assert condition_holds({"ArnNotLike": {KEY: "arn:aws:*:*:*:*"}}, {KEY: "not-an-arn"})
+    for operator in ("ArnLike", "ArnEquals", "ArnNotLike", "ArnNotEquals", "ArnNotLikeIfExists"):
+        assert not condition_holds({operator: {KEY: "arn:aws:*:*:*:*"}}, {KEY: "not-an-arn"}), operator
+    # Under a set operator the same comparison is made per value.
+    assert not condition_holds({"ForAnyValue:ArnNotLike": {KEY: "arn:aws:sqs:*:*:*"}}, {KEY: ["x", "y"]})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "expected"),
+    [
+        # Service field wildcarded (issue 15 item 1).
+        ("arn:aws:*:*:111122223333:*", "arn:aws:sqs:us-east-1:111122223333:queue", True),
+        ("arn:aws:*:*:111122223333:*", "arn:aws:sqs:us-east-1:444455556666:queue", False),
+        ("arn:aws:s?s:*:*:*", "arn:aws:sns:us-east-1:111122223333:topic", True),
+        # Every field wildcarded, partition included.
+        ("arn:*:*:*:*:*", "arn:aws:sqs:us-east-1:111122223333:queue", True),
+        ("arn:*:*:*:*:*", "arn:aws-us-gov:iam::111122223333:role/x", True),
+        ("arn:aws*:iam::*:role/ops", "arn:aws-cn:iam::111122223333:role/ops", True),
+        # Resource type wildcarded: not valid in a Resource element, legal in a condition value.
+        ("arn:aws:iam::111122223333:*/deploy", "arn:aws:iam::111122223333:role/deploy", True),
+        ("arn:aws:bedrock:*:*:*/anthropic.*", PROFILE.replace("us.anthropic", "anthropic"), True),
+        # No padding of short values in conditions: fewer than six fields names no ARN.
+        ("arn:aws:sqs", "arn:aws:sqs:us-east-1:111122223333:queue", False),
+        ("arn:aws:*", "arn:aws:sqs:us-east-1:111122223333:queue", False),
+        ("arn:aws:sqs:us-east-1", "arn:aws:sqs:us-east-1:111122223333:queue", False),
+        # A lone * is every ARN.
+        ("*", "arn:aws:sqs:us-east-1:111122223333:queue", True),
+    ],
+)
+def test_every_field_of_a_condition_value_may_hold_wildcards(
+    pattern: str, value: str, expected: bool
+) -> None:
+    """OPS, ARN condition operators: "Each of the six colon-delimited components of the ARN is checked
+    separately and each can include multi-character match wildcards (*) or single-character match
+    wildcards (?)". The Resource element's own restrictions (no wildcard in the partition or resource
+    type, incomplete ARNs completed in identity policies — reference-arns.html) are rules of that
+    element, not of condition values.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"""
+    assert condition_holds({"ArnLike": {KEY: pattern}}, {KEY: value}) is expected
+    assert condition_holds({"ArnNotLike": {KEY: pattern}}, {KEY: value}) is not expected
 
 
 def test_arn_like_accepts_policy_variables() -> None:

@@ -915,3 +915,119 @@ def test_flags_save_time_problems_are_warnings_on_stderr(
     assert code == 1
     assert "Decision: ImplicitlyDenied" in out
     assert err.startswith("bedrock-access: warning:") and "unknown-operator" in err
+
+
+# --- missing context values, the requested Region (issue 15) ------------------------------------
+
+EU_ONLY = document(
+    {
+        "Sid": "EuOnly",
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}},
+    }
+)
+FM_EU_CENTRAL = "arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def _eu_only_args(tmp_path: Path) -> list[str]:
+    full = write(tmp_path, "FullAWSAccess.json", FULL)
+    eu = write(tmp_path, "EuOnly.json", EU_ONLY)
+    return ["simulate", "--identity", full, "--scp", f"r-ab12={full},{eu}", "--action", "bedrock:InvokeModel"]
+
+
+def test_missing_context_values_are_reported_in_text_and_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """OPS Important box: a negated operator on an absent key is true, so the EU-only SCP denies a
+    request without aws:RequestedRegion. AWS's simulator lists such keys as MissingContextValues
+    (SimulatePrincipalPolicy, EvaluationResult); simulate reports them too.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html"""
+    code, out, _ = run(_eu_only_args(tmp_path), capsys, monkeypatch)
+    assert code == 1 and "ExplicitlyDenied" in out
+    assert "missing context values" in out and "aws:RequestedRegion" in out
+    code, out, _ = run([*_eu_only_args(tmp_path), "--format", "json"], capsys, monkeypatch)
+    assert json.loads(out)["missingContextValues"] == ["aws:RequestedRegion"]
+    code, out, _ = run(
+        [*_eu_only_args(tmp_path), "--context", "aws:RequestedRegion=eu-west-1", "--format", "json"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0 and json.loads(out)["missingContextValues"] == []
+
+
+def test_regional_resource_arn_defaults_the_requested_region_with_a_note(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Global condition keys, aws:RequestedRegion: "the AWS Region that was called in the request"; a
+    call on a Regional resource goes to that Region unless told otherwise, so the ARN's Region is the
+    default (with a note), and --region overrides it.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion"""
+    code, out, _ = run([*_eu_only_args(tmp_path), "--resource", FM_EU_CENTRAL], capsys, monkeypatch)
+    assert code == 0 and "Decision: Allowed" in out
+    assert "aws:RequestedRegion defaults to eu-central-1" in out
+    code, out, _ = run(
+        [*_eu_only_args(tmp_path), "--resource", FM_EU_CENTRAL, "--region", "us-east-1", "--format", "json"],
+        capsys,
+        monkeypatch,
+    )
+    payload = json.loads(out)
+    assert code == 1 and payload["decision"] == "ExplicitlyDenied"
+    assert payload["request"]["context"] == {"aws:RequestedRegion": "us-east-1"}
+    assert not any("defaults" in n for n in payload["notes"])
+    code, _, err = run(
+        [*_eu_only_args(tmp_path), "--region", "eu-west-1", "--context", "aws:RequestedRegion=eu-west-1"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2 and "--region" in err
+
+
+def test_bool_on_a_non_boolean_value_is_reported_uncertain(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """OPS Boolean operators compare "to true or false"; other request text is undocumented, so the
+    answer is marked uncertain.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Boolean"""
+    doc = document(allow("bedrock:InvokeModel", Condition={"Bool": {"aws:SecureTransport": "true"}}))
+    code, out, _ = run(
+        [
+            "simulate",
+            "--identity",
+            write(tmp_path, "Tls.json", doc),
+            "--action",
+            "bedrock:InvokeModel",
+            "--context",
+            "aws:SecureTransport=1",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 1 and "uncertain: aws:SecureTransport" in out
+
+
+def test_kms_key_without_key_policy_says_what_is_missing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """DENYALLOW: KMS key policies must explicitly allow; with none given simulate denies and says so.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html"""
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    code, out, _ = run(
+        [
+            "simulate",
+            "--identity",
+            write(tmp_path, "Full.json", FULL),
+            "--action",
+            "kms:Decrypt",
+            "--resource",
+            key,
+            "--format",
+            "json",
+        ],
+        capsys,
+        monkeypatch,
+    )
+    payload = json.loads(out)
+    assert code == 1 and payload["decision"] == "ImplicitlyDenied"
+    assert any("no key policy was given" in n for n in payload["notes"])

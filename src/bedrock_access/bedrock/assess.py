@@ -27,7 +27,7 @@ from bedrock_access.bedrock.errors import (
     on_demand_not_supported_error,
     reported_policy_type,
 )
-from bedrock_access.bedrock.findings import Finding
+from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN, Finding
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.iam.arn import parse_arn
@@ -39,6 +39,14 @@ PARTIAL_DENY_NOTE = (
     "AWS documents that a cross-Region call fails when any destination Region is denied; in practice it "
     "may fail only on the requests routed to a denied Region, so the failure can look intermittent"
 )
+
+
+def is_foundation_model_allow_list(not_resources: Sequence[str] | None) -> bool:
+    """Whether a NotResource list names only foundation-model ARNs (a model allow-list that names no
+    inference profile)."""
+    if not not_resources:
+        return False
+    return all(":foundation-model/" in pattern for pattern in not_resources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,19 @@ def _region_split(outcomes: Sequence[CheckOutcome]) -> tuple[tuple[str, ...], tu
             allowed.remove(region)
             denied.append(region)
     return tuple(allowed), tuple(denied)
+
+
+def _profile_blocked_by_model_allow_list(blocking: CheckOutcome, authorizer: Authorizer) -> bool:
+    """A profile hop denied by a Deny whose NotResource lists only foundation-model ARNs."""
+    if blocking.check.purpose not in ("inference-profile", "application-profile"):
+        return False
+    if blocking.decision.outcome != "ExplicitlyDenied":
+        return False
+    for decisive in blocking.decision.decisive:
+        statement = authorizer.statement_of(decisive)
+        if statement is not None and is_foundation_model_allow_list(statement.not_resources):
+            return True
+    return False
 
 
 def _access_denied(principal: str, outcome: CheckOutcome, operation: str) -> PredictedError:
@@ -218,8 +239,18 @@ def assess(
             )
         )
 
-    validation = _validation_error(expansion, findings)
     blocking = next((o for o in outcomes if not o.allowed), None)
+    if blocking is not None and _profile_blocked_by_model_allow_list(blocking, authorizer):
+        findings.append(
+            Finding(
+                "model-allow-list-profile-uncertain",
+                "warning",
+                MODEL_ALLOW_LIST_PROFILE_UNCERTAIN,
+                "add the inference-profile ARNs of the approved models to the NotResource list (bedrock-access "
+                "fix does), which is right under both readings",
+            )
+        )
+    validation = _validation_error(expansion, findings)
     verdict: Verdict
     if validation is not None:
         verdict = "invalid"

@@ -32,6 +32,8 @@ ADVICE_TOPICS: Mapping[str, str] = MappingProxyType(
         "prompt-caching-off": "how to turn off a client's prompt caching",
         "profile-arn-route": "how a client must call inference profile ARNs",
         "pin-geographic-profile": "how to pin a client's model ids to geographic profiles",
+        "background-models": "which model ids a client uses besides the main one, and where to pin them",
+        "region-setting": "where a client takes its AWS Region from",
     }
 )
 """Topics on which a client may have advice of its own, joined to explanations above this package."""
@@ -42,7 +44,9 @@ class Cause:
     """One non-IAM cause.
 
     ``cause`` and ``fixes`` are :meth:`str.format` templates with the fields ``model`` (the model id, or
-    ``<model>``), ``endpoint_of`` (`` of REGION`` or empty), ``prefix_note`` (a sentence about the
+    "the model" when the paste does not show it), ``Model`` (the same, for the start of a sentence),
+    ``profile_examples`` (`` e.g. us.ID, eu.ID or global.ID`` or empty), ``region_called`` (the
+    Region of the endpoint, or "the Region called"), ``endpoint_of`` (`` of REGION`` or empty), ``prefix_note`` (a sentence about the
     id's profile prefix, or empty) and ``caller`` (a sentence naming the caller, or empty).
     ``error_code`` is filled in as the exception when the text names none (only for messages a single
     exception carries); ``statuses`` are HTTP statuses that mean this cause when no marker is found.
@@ -56,6 +60,9 @@ class Cause:
     error_code: str | None = None
     statuses: tuple[int, ...] = ()
     advice: tuple[str, ...] = ()
+    reaches_aws: bool = (
+        True  # False: no request reached AWS, so this is the root of other errors pasted with it
+    )
 
 
 CAUSES: tuple[Cause, ...] = (
@@ -123,14 +130,18 @@ CAUSES: tuple[Cause, ...] = (
             "don\u2019t have access to the model",
             "do not have access to the model",
         ),
-        "The account cannot use {model} in the Region called: the model is not offered there, or access to "
+        "The account cannot use {model} in {region_called}: the model is not offered there, or access to "
         "it has not been enabled for the account (Marketplace subscription, use-case form).",
         (
             "Check that the model is offered in that Region (aws bedrock list-foundation-models).",
             "Enable the model for the account, in every Region a profile can route it to.",
             "A model blocked by IAM or an SCP stays blocked after enabling: check those too.",
+            "If the same credentials work elsewhere, check which model id and Region this client really "
+            "sends: clients call background models besides the main one and read the Region from their own "
+            "settings.",
         ),
         error_code=ACCESS_DENIED,
+        advice=("background-models", "region-setting"),
     ),
     Cause(
         "account-not-authorized",
@@ -143,6 +154,77 @@ CAUSES: tuple[Cause, ...] = (
             "Check model access and quotas for the account in the Bedrock console.",
             "If nothing is missing, ask AWS Support to enable the account.",
         ),
+    ),
+    Cause(
+        "account-operation-not-allowed",
+        "model-access",
+        ("operation not allowed",),
+        'Bedrock refuses the account itself ("Operation not allowed"): an account-level block, typically on a '
+        "new account still under verification or one AWS has restricted (billing, payment method, fraud "
+        "review). It is not an IAM decision: every model and every caller in the account get the same answer, "
+        "in the console playground too.",
+        (
+            "Check the account's billing and payment method, then open an AWS Support case (account and billing "
+            "support is free) asking to enable Amazon Bedrock for the account.",
+            "Changing IAM policies or enabling model access will not help until the block is lifted.",
+        ),
+        error_code=VALIDATION,
+    ),
+    Cause(
+        "not-available-for-account",
+        "model-access",
+        ("is not available for this account", "badcscoreexception", "not authorized to access this model"),
+        "Bedrock says {model} is not available for this account: an account-level restriction (the account's "
+        "standing, or a model the provider offers only to some accounts or geographies), not an IAM decision.",
+        (
+            "Open an AWS Support case for the account; IAM changes do not lift this.",
+            "Meanwhile use a model that the account can use (aws bedrock list-foundation-models shows what the "
+            "Region offers).",
+        ),
+    ),
+    Cause(
+        "data-retention-required",
+        "validation",
+        ("data retention mode",),
+        "{Model} can only be invoked when the account (or Bedrock project) has opted in to a data retention "
+        "mode that this model requires; the request itself is fine. This is an account setting, not IAM.",
+        (
+            "An administrator sets the required data retention mode for the account (Bedrock console, or "
+            "bedrock:PutAccountDataRetention), then retry.",
+            "Or use another model.",
+        ),
+        error_code=VALIDATION,
+    ),
+    Cause(
+        "streaming-not-supported",
+        "validation",
+        ("unsupported for streaming", "doesn't support streaming", "does not support streaming"),
+        "{Model} cannot be called with a streaming operation (ConverseStream / "
+        "InvokeModelWithResponseStream); the client streams by default. This is not an IAM problem.",
+        ("Turn streaming off for this model in the client, or use a model that supports streaming.",),
+        error_code=VALIDATION,
+    ),
+    Cause(
+        "max-tokens-limit",
+        "validation",
+        ("maximum tokens you requested exceed",),
+        "The request asks for more output tokens than {model} allows on Bedrock (the limit there can be lower "
+        "than the provider's own API). This is not an IAM problem.",
+        ("Lower the client's max tokens setting for this model, or choose a model with a higher limit.",),
+        error_code=VALIDATION,
+    ),
+    Cause(
+        "malformed-request",
+        "validation",
+        ("malformed input request",),
+        "Bedrock rejected the request body: it does not match what {model} expects (for example a required "
+        "field such as max_tokens or messages is missing, or a body written for another model family or API "
+        "was sent). This is not an IAM problem.",
+        (
+            "Check the body the client builds for this model (the model's request format, or use the Converse "
+            "API), or update the client.",
+        ),
+        error_code=VALIDATION,
     ),
     Cause(
         "prompt-caching",
@@ -160,12 +242,13 @@ CAUSES: tuple[Cause, ...] = (
             "with on-demand throughput isn't",
             "with on-demand throughput isn\u2019t",
             "on-demand throughput is not",
+            "support on-demand throughput",
         ),
-        "{model} has no on-demand capacity of its own: it runs only through an inference profile (or "
+        "{Model} has no on-demand capacity of its own: it runs only through an inference profile (or "
         "Provisioned Throughput). Bedrock rejects the bare model id before any IAM check.",
         (
-            "Call a cross-Region inference profile instead, e.g. us.{model}, eu.{model} or global.{model}, "
-            "choosing one offered in your source Region.",
+            "Call a cross-Region inference profile instead{profile_examples}, choosing one offered in your "
+            "source Region.",
             "Then allow the profile ARN and the foundation model in each of its destination Regions in IAM, "
             "and check SCP Region denies for those Regions.",
         ),
@@ -186,7 +269,7 @@ CAUSES: tuple[Cause, ...] = (
             "other ids or Regions than the main model.",
         ),
         error_code=VALIDATION,
-        advice=("profile-arn-route",),
+        advice=("profile-arn-route", "background-models", "region-setting"),
     ),
     Cause(
         "expired-token",
@@ -231,14 +314,23 @@ CAUSES: tuple[Cause, ...] = (
     Cause(
         "invalid-api-key",
         "credentials",
-        ("invalid api key format", "api key was rejected"),
+        (
+            "invalid api key format",
+            "api key was rejected",
+            "please make sure your api key is valid",
+            "invalid bearer token",
+        ),
         "The client sent a bearer token that Bedrock does not accept as an API key: not a Bedrock key, "
         "expired (short-term keys last at most 12 hours), revoked, or a short-term key used outside the "
-        "Region that generated it.",
+        "Region that generated it. A client may also send something else than the key you set (an old key it "
+        "saved, an Anthropic API key, or a placeholder) or send it to another Region.",
         (
             "Check AWS_BEARER_TOKEN_BEDROCK and the client's API key setting: replace the key with a valid "
             "one for this Region, or unset it to use IAM credentials.",
+            "Test the key outside the client (curl with Authorization: Bearer against the same Region); if it "
+            "works there, the client sends another value or Region.",
         ),
+        advice=("api-key-setting",),
     ),
     Cause(
         "missing-authorization",
@@ -269,6 +361,7 @@ CAUSES: tuple[Cause, ...] = (
             "On EC2/EKS containers raise the instance metadata hop limit to 2, or use task or pod roles.",
         ),
         advice=("api-key-setting",),
+        reaches_aws=False,
     ),
     Cause(
         "clock-skew",
@@ -333,7 +426,13 @@ CAUSES: tuple[Cause, ...] = (
     Cause(
         "no-endpoint",
         "other",
-        ("could not connect to the endpoint url", "endpointconnectionerror", "enotfound bedrock-runtime"),
+        (
+            "could not connect to the endpoint url",
+            "endpointconnectionerror",
+            "enotfound bedrock-runtime",
+            "name or service not known",
+            "nodename nor servname provided",
+        ),
         "The client could not connect to the bedrock-runtime endpoint{endpoint_of}. Usually the Region has "
         "no Amazon Bedrock runtime endpoint or its name is mistyped, or a custom endpoint or proxy setting "
         "points somewhere unreachable. No request reached AWS, so no policy was evaluated.",
@@ -341,6 +440,8 @@ CAUSES: tuple[Cause, ...] = (
             "Call a Region where Amazon Bedrock runtime is available.",
             "Check custom endpoint settings (AWS_ENDPOINT_URL_BEDROCK_RUNTIME, the client's endpoint option).",
         ),
+        advice=("region-setting",),
+        reaches_aws=False,
     ),
     Cause(
         "region-missing",
@@ -355,6 +456,8 @@ CAUSES: tuple[Cause, ...] = (
         "The client could not determine which Region to call. Clients read the Region from different places "
         "(AWS_REGION, AWS_DEFAULT_REGION, the profile's region), and some ignore ~/.aws/config.",
         ("Set AWS_REGION explicitly for the client, and its own Region setting if it has one.",),
+        advice=("region-setting",),
+        reaches_aws=False,
     ),
     Cause(
         "unknown-provider",
@@ -365,6 +468,7 @@ CAUSES: tuple[Cause, ...] = (
         "request never reached AWS.",
         ("Upgrade the client library.", "Set the provider explicitly where the client allows it."),
         advice=("profile-arn-route",),
+        reaches_aws=False,
     ),
 )
 

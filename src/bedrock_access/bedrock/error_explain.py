@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from bedrock_access.bedrock.error_causes import CAUSE_BY_CODE, CAUSE_CODES
 from bedrock_access.bedrock.error_scan import ParsedError
 from bedrock_access.bedrock.errors import ReportedPolicyType
+from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN
+from bedrock_access.bedrock.paste import is_redacted, readable
 from bedrock_access.catalog.geography import GLOBAL_SCOPE, scope_of_profile_id, split_profile_id
 from bedrock_access.iam.arn import parse_arn
 
@@ -63,6 +65,8 @@ IAM_EXPLANATION_CODES: tuple[str, ...] = (
     "application-profile-check",
     "discovery-denied",
     "iam-denial",
+    "count-tokens-forbidden",
+    "runtime-forbidden",
     "access-denied-unparsed",
     "validation-unparsed",
     "unrecognized",
@@ -118,6 +122,12 @@ _IMPLICIT_CAUSE: dict[ReportedPolicyType, str] = {
 def _layer_cause(p: ParsedError) -> str:
     """One sentence: which layer decided, and how, for any IAM denial."""
     if p.policy_type is None:
+        if p.truncated:
+            return (
+                "The paste is cut off before AWS's message names the policy type that decided, so every "
+                "reading stays open: an explicit Deny or a missing Allow, in the caller's identity-based "
+                "policies, a service control policy, the permissions boundary or the session policy."
+            )
         return "AWS's message does not say which policy type decided."
     via = f" (applied through {_LAYER_NAME[p.via_policy_type]})" if p.via_policy_type else ""
     if p.explicit:
@@ -305,11 +315,20 @@ def _foundation_model(
     p: ParsedError, model: str, region: str, routes: Sequence[tuple[str, str]] | None
 ) -> Explanation:
     cause = f"The check on the foundation model {model} in {region} is denied. {_layer_cause(p)}"
-    if routes is None:
+    called = _known(p.endpoint_region)
+    if is_redacted(region):
+        cause += (
+            " The Region is redacted in the paste, so both readings stay open: the Region the client called "
+            "(a direct call), or a destination Region of a cross-Region inference profile (Bedrock checks the "
+            "model in every destination)."
+        )
+    elif routes is None:
         cause += (
             f" If the call used a cross-Region inference profile, {region} may be one of its destination "
             "Regions rather than the Region the client called: Bedrock checks the model in every destination."
         )
+    elif called == region:
+        cause += f" The client called {region} itself, so this is the check of a direct call there."
     else:
         cause += (
             f" No system inference profile we know routes this model to {region}, so this is the check of a "
@@ -333,7 +352,8 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             f"made in the source Region {region} and carries no bedrock:InferenceProfileArn. Two SCP shapes "
             "do this: a model allow-list (Deny with NotResource) that lists only foundation-model ARNs, so an "
             "approved model is still denied through a profile because the profile ARN is not in the list; or a "
-            f"Region deny covering {region}, which an InferenceProfileArn exemption cannot lift on this check."
+            f"Region deny covering {region}, which an InferenceProfileArn exemption cannot lift on this check. "
+            f"For the first shape, {MODEL_ALLOW_LIST_PROFILE_UNCERTAIN[0].lower()}{MODEL_ALLOW_LIST_PROFILE_UNCERTAIN[1:]}."
         )
         fixes = (
             "If the SCP is a model allow-list, add the approved inference-profile (and application-inference-"
@@ -352,6 +372,7 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             "your credential broker or gateway passes when it creates the session.",
             "Or pin the client's background, small/fast and subagent models to ones the session policy allows.",
         )
+        advice = ("background-models",)
     elif p.policy_type == "identity" and not p.explicit:
         cause = (
             f"No identity-based policy allows {action} on the inference profile {p.resource}. A call through a "
@@ -364,6 +385,7 @@ def _inference_profile(p: ParsedError, profile: str, region: str) -> Explanation
             f"arn:{partition}:bedrock:*::foundation-model/{base}.",
             "Or pin every model the client uses to profiles the policy already grants.",
         )
+        advice = ("background-models",)
     else:
         cause = (
             f"The check on the inference profile {profile}, made in the source Region {region}, is denied. "
@@ -392,8 +414,8 @@ def _application_profile(p: ParsedError) -> Explanation:
     )
     fixes = _layer_fixes(p)
     fixes.append(
-        "Grant the application inference profile ARN, the system profile it was copied from and "
-        "arn:aws:bedrock:*::foundation-model/<model> together."
+        "Grant the application inference profile ARN, the system profile it was copied from and the "
+        "foundation-model ARNs of the models it routes to, together."
     )
     return Explanation("application-profile-check", cause, tuple(fixes))
 
@@ -441,6 +463,13 @@ def _iam(p: ParsedError, destinations_of: DestinationsOf | None) -> Explanation:
             if not arn.region:
                 return _global(p, ident)
             routes = None
+            if is_redacted(arn.region):
+                # The Region is redacted: it may be the Region called or a destination; give both readings.
+                return _foundation_model(p, ident, arn.region, None)
+            called = _known(p.endpoint_region)
+            if called is not None and called == arn.region:
+                # The client called this very Region: a direct call's check, not a profile's destination.
+                return _foundation_model(p, ident, arn.region, [])
             if destinations_of is not None:
                 routes = list(destinations_of(ident, arn.region))
                 if routes:
@@ -470,19 +499,88 @@ def _prefix_note(model: str | None, region: str | None) -> str:
 
 def _non_iam(p: ParsedError, code: str) -> Explanation:
     cause = CAUSE_BY_CODE[code]
-    region = p.endpoint_region or p.region
+    region = _known(p.endpoint_region) or _known(p.region)
+    model = _known(p.model_id)
     fields = {
-        "model": p.model_id or "<model>",
+        "model": model or "the model",
+        "Model": model or "The model",
+        "profile_examples": f", e.g. us.{model}, eu.{model} or global.{model}" if model else "",
+        "region_called": region or "the Region called",
         "endpoint_of": f" of {region}" if region else "",
-        "prefix_note": _prefix_note(p.model_id, region),
-        "caller": f" The caller was {p.principal}." if p.principal else "",
+        "prefix_note": _prefix_note(model, region),
+        "caller": f" The caller was {readable(p.principal)}." if p.principal else "",
     }
-    return Explanation(
-        code,
-        cause.cause.format_map(fields),
-        tuple(fix.format_map(fields) for fix in cause.fixes),
-        cause.advice,
+    text = cause.cause.format_map(fields)
+    fixes = [fix.format_map(fields) for fix in cause.fixes]
+    if code in ("no-endpoint", "region-missing") and p.endpoint_region and not region:
+        text += (
+            " The Region in the host name is redacted in the paste, so both readings stay open: a Region "
+            "without a Bedrock runtime endpoint (or a mistyped one), or a network that cannot resolve AWS "
+            "host names (a proxy or DNS setting)."
+        )
+    return Explanation(code, text, tuple(fixes), cause.advice)
+
+
+def _count_tokens_forbidden(p: ParsedError) -> Explanation:
+    model = _known(p.model_id)
+    on = f" for {model}" if model else ""
+    region = _known(p.endpoint_region)
+    where = f" in {region}" if region else ""
+    cause = (
+        f"The CountTokens call{on}{where} was refused with a bare 403 and no AWS message. Token counting is "
+        "its own IAM action, bedrock:CountTokens, which policies granting only bedrock:InvokeModel* do not "
+        "cover, so the chat itself may work while counting fails; CountTokens is also not offered for every "
+        "model or through every inference profile. A proxy or firewall that answers 403 without a body is the "
+        "other reading."
     )
+    fixes = (
+        "Allow bedrock:CountTokens on the same foundation-model and inference-profile ARNs as "
+        "bedrock:InvokeModel.",
+        "If the client only uses counting to size its context, a failure here is usually harmless; otherwise "
+        "check the proxy between the client and bedrock-runtime.",
+    )
+    return Explanation("count-tokens-forbidden", cause, fixes)
+
+
+def _runtime_forbidden(p: ParsedError) -> Explanation:
+    region = _known(p.endpoint_region) or "the Region called"
+    cause = (
+        f"bedrock-runtime in {region} answered 403 without AWS's sentence naming the action and the policy "
+        "type. Three readings: an IAM denial whose message the client dropped (most common), a Bedrock API key "
+        "used outside the Region that issued it, or a proxy, firewall or VPC endpoint that refused the call."
+    )
+    fixes = (
+        "Find the full message: the client's debug output, or the errorMessage of the call's CloudTrail event "
+        "(then run explain on it).",
+        "With a Bedrock API key, check that the Region called is the key's Region.",
+    )
+    return Explanation("runtime-forbidden", cause, fixes, ("api-key-setting",))
+
+
+def _with_paste_notes(p: ParsedError, explanation: Explanation) -> Explanation:
+    """What the paste itself adds: other errors it holds (and which one is the root), a cut-off end."""
+    cause = explanation.cause
+    fixes = list(explanation.fixes)
+    if p.other_causes and p.non_iam_cause is not None:
+        others = ", ".join(p.other_causes)
+        if not CAUSE_BY_CODE[p.non_iam_cause].reaches_aws:
+            cause += (
+                f" The paste also shows other errors ({others}); they follow from this one, so fix this first: "
+                "no request reached AWS."
+            )
+        else:
+            cause += f" The paste also shows other errors ({others}); this one comes first."
+    if p.truncated:
+        fixes.append(
+            "The paste seems cut off: copy the whole message (the client's debug log, or the errorMessage "
+            "of the call's CloudTrail event) to narrow this down."
+        )
+    return Explanation(explanation.code, cause, tuple(fixes), explanation.advice)
+
+
+def _known(value: str | None) -> str | None:
+    """A value read from the paste, unless the user redacted it."""
+    return None if value is None or is_redacted(value) else value
 
 
 def explain_parsed(parsed: ParsedError, destinations_of: DestinationsOf | None = None) -> Explanation:
@@ -493,11 +591,18 @@ def explain_parsed(parsed: ParsedError, destinations_of: DestinationsOf | None =
     explained with both readings (direct call, or destination of a profile).
     """
     if parsed.non_iam_cause is not None:
-        return _non_iam(parsed, parsed.non_iam_cause)
+        return _with_paste_notes(parsed, _non_iam(parsed, parsed.non_iam_cause))
     if parsed.is_iam_denial:
         explanation = _iam(parsed, destinations_of)
         extra = tuple(_references(parsed))
-        return Explanation(explanation.code, explanation.cause, explanation.fixes + extra, explanation.advice)
+        return _with_paste_notes(
+            parsed,
+            Explanation(explanation.code, explanation.cause, explanation.fixes + extra, explanation.advice),
+        )
+    if parsed.kind == "access-denied" and parsed.operation == "CountTokens":
+        return _with_paste_notes(parsed, _count_tokens_forbidden(parsed))
+    if parsed.kind == "access-denied" and parsed.endpoint_region is not None and parsed.http_status == 403:
+        return _with_paste_notes(parsed, _runtime_forbidden(parsed))
     if parsed.kind == "access-denied":
         return Explanation(
             "access-denied-unparsed",

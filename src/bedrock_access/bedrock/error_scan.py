@@ -30,6 +30,7 @@ from bedrock_access.bedrock.errors import (
     RUNTIME_OPERATION_PATHS,
     ReportedPolicyType,
 )
+from bedrock_access.bedrock.paste import CleanPaste, Redaction, clean_paste, is_redacted
 from bedrock_access.iam.arn import parse_arn
 from bedrock_access.redact import redact
 
@@ -132,7 +133,12 @@ class ParsedError:
       itself for other Bedrock model resources, or an id quoted by the message or the client.
     - ``endpoint_region``: the Region of a bedrock-runtime host name in the text.
     - ``message``: the AWS message itself, without envelopes.
-    - ``non_iam_cause``: one of :data:`CAUSE_CODES` when the error is not (only) an IAM decision.
+    - ``non_iam_cause``: one of :data:`CAUSE_CODES` when the error is not (only) an IAM decision; when
+      the paste holds several errors, the root one (a request that never reached AWS explains the rest).
+    - ``other_causes``: the other causes found in the same paste.
+    - ``redactions``: the placeholders the user put in place of values (see
+      :mod:`bedrock_access.bedrock.paste`); fields holding one contain its opaque token.
+    - ``truncated``: the paste seems cut off.
     """
 
     kind: Kind
@@ -153,6 +159,9 @@ class ParsedError:
     via_policy_type: ReportedPolicyType | None = None
     authorization_id: str | None = None
     endpoint_region: str | None = None
+    other_causes: tuple[NonIamCause, ...] = ()
+    redactions: tuple[Redaction, ...] = ()
+    truncated: bool = False
 
     @property
     def resource_type(self) -> str | None:
@@ -404,6 +413,10 @@ def _http_status(text: str, lower: str) -> int | None:
             found = _read_status(text, start + len(marker))
             if found is not None:
                 return found
+    # "403 Forbidden", "HTTP 403 Forbidden", "Forbidden: {...}": the status by its reason phrase.
+    for phrase, status in (("403 forbidden", 403), ("forbidden:", 403), ("401 unauthorized", 401)):
+        if phrase in lower:
+            return status
     # A paste that starts with the status: "400 Invocation of model ID ...", "502: Could not ...".
     head = text.lstrip()
     found = _status_at(head, 0)
@@ -430,13 +443,19 @@ def _after_code(text: str, code: str) -> str | None:
     return None
 
 
+_RUNTIME_LABELS = ("bedrock-runtime", "bedrock-runtime-fips")
+
+
 def _endpoint(text: str) -> tuple[str | None, str | None, str | None]:
     """(Region, model id, operation) from a bedrock-runtime URL or host name in the text."""
     for start in _occurrences(text, "bedrock-runtime"):
         token, _ = _read_token(text, start)
         host, _, path = token.partition("/")
         # bedrock-runtime.REGION.amazonaws.com, bedrock-runtime-fips.REGION..., VPC endpoint names differ.
-        region = runtime_host(host, aws_domain_only=False).region if host.count(".") >= 2 else None
+        labels = host.lower().split(".")
+        region = runtime_host(host, aws_domain_only=False).region if len(labels) >= 2 else None
+        if region is None and len(labels) >= 2 and labels[0] in _RUNTIME_LABELS and is_redacted(labels[1]):
+            region = labels[1]  # a redacted Region ("<region>"): opaque, read both ways by the explainer
         if region is not None:
             model = operation = None
             segments = path.split("/")
@@ -681,15 +700,21 @@ def _model_id(
 # Classification.
 
 
-def _cause(lower: str, http_status: int | None, has_iam: bool) -> NonIamCause | None:
-    for cause in CAUSES:
-        if has_iam and cause.code not in _MODEL_ACCESS_CAUSES:
-            continue
-        if any(marker in lower for marker in cause.markers):
-            return cause.code
-    if not has_iam and http_status is not None:
-        return _STATUS_CAUSES.get(http_status)
-    return None
+def _causes(lower: str, http_status: int | None, has_iam: bool) -> tuple[NonIamCause, ...]:
+    """Every cause whose marker is in the text, root first: a cause whose request never reached AWS
+    (no endpoint, no Region, no credentials) explains the other errors of the same paste; otherwise the
+    table's order decides."""
+    found = [
+        cause
+        for cause in CAUSES
+        if not (has_iam and cause.code not in _MODEL_ACCESS_CAUSES)
+        and any(marker in lower for marker in cause.markers)
+    ]
+    found.sort(key=lambda cause: cause.reaches_aws)  # stable: table order within each group
+    codes = tuple(cause.code for cause in found)
+    if not codes and not has_iam and http_status is not None and http_status in _STATUS_CAUSES:
+        return (_STATUS_CAUSES[http_status],)
+    return codes
 
 
 def _first_meaningful_line(text: str) -> str:
@@ -746,7 +771,8 @@ def parse_error(text: str) -> ParsedError:
     first IAM sentence wins; without one, the first cause in the cause table's order
     (:data:`~bedrock_access.bedrock.error_causes.CAUSES`).
     """
-    text = text[:MAX_INPUT_CHARS]
+    cleaned = clean_paste(text[:MAX_INPUT_CHARS])
+    text = cleaned.text
     lower = text.lower()
     body = _json_message(text, lower)
     if body is None and '\\"' in text:
@@ -769,7 +795,11 @@ def parse_error(text: str) -> ParsedError:
     endpoint_region, url_model, url_operation = _endpoint(text)
 
     error_code = boto.error_code if boto and boto.error_code else _known_code(text)
-    cause = _cause(haystack, http_status, iam is not None)
+    causes = _causes(haystack, http_status, iam is not None)
+    if endpoint_region is None and _endpoint_without_region(lower):
+        # "bedrock-runtime.undefined.amazonaws.com": the client built the host name without a Region.
+        causes = ("region-missing", *(c for c in causes if c not in ("region-missing", "no-endpoint")))
+    cause = causes[0] if causes else None
 
     kind: Kind
     if cause is not None:
@@ -832,4 +862,26 @@ def parse_error(text: str) -> ParsedError:
         via_policy_type=iam.via_policy_type if iam else None,
         authorization_id=_clean(iam.authorization_id if iam else None),
         endpoint_region=_clean(endpoint_region),
+        other_causes=causes[1:],
+        redactions=cleaned.redactions,
+        truncated=_truncated(cleaned, iam),
     )
+
+
+def _truncated(cleaned: CleanPaste, iam: _Iam | None) -> bool:
+    """Cut off: the paste says so, or AWS's sentence stops before the policy type that decided."""
+    if cleaned.truncated:
+        return True
+    return iam is not None and iam.action is not None and iam.policy_type is None
+
+
+_NO_REGION_LABELS = (
+    "bedrock-runtime.undefined.",
+    "bedrock-runtime.null.",
+    "bedrock-runtime.none.",
+    "bedrock-runtime..",
+)
+
+
+def _endpoint_without_region(lower: str) -> bool:
+    return any(label in lower for label in _NO_REGION_LABELS)

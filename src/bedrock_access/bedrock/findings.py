@@ -22,6 +22,17 @@ INVALIDATING = frozenset(
 )
 
 
+MODEL_ALLOW_LIST_PROFILE_UNCERTAIN = (
+    "uncertain: AWS's sources disagree on this case. The Bedrock user guide's inference-profile pages say "
+    "the profile's own check names the inference-profile ARN, so a model allow-list written as Deny with "
+    "NotResource [foundation-model ARNs] denies every call through a profile (this tool's answer); AWS's "
+    "sample SCP Deny-Bedrock-model-invocation-except-approved-models (aws-samples/"
+    "service-control-policy-examples) lists only foundation-model ARNs and its README presents it as "
+    "allowing the approved models. Test one profile call before relying on either reading"
+)
+"""The model-approval SCP and cross-Region profiles: one sentence shared by check, explain and fix."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str

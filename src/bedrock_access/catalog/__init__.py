@@ -17,6 +17,7 @@ from bedrock_access.catalog.geography import (
 from bedrock_access.catalog.loader import (
     load_catalog,
     load_catalog_file,
+    load_packaged_catalog,
     parse_catalog,
     parse_catalog_bytes,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "closest_matches",
     "load_catalog",
     "load_catalog_file",
+    "load_packaged_catalog",
     "parse_catalog",
     "parse_catalog_bytes",
     "partition_from_region_name",

@@ -1,4 +1,5 @@
-"""Read the packaged snapshot (``catalog/data/catalog.json``, written by ``tools/build_catalog.py``).
+"""Read the packaged snapshot (``catalog/data/catalog.json``, written by ``tools/build_catalog.py``),
+and hand out the catalog in use (shipped data with the refreshed overlay, see ``selection``).
 
 The format is described in docs/catalog.md. Loading is lazy and cached: nothing is read at import time.
 """
@@ -255,9 +256,18 @@ def load_catalog_file(path: str | Path) -> Catalog:
 
 
 @functools.lru_cache(maxsize=1)
-def load_catalog() -> Catalog:
+def load_packaged_catalog() -> Catalog:
     """The catalog shipped with the package, read on first use and cached."""
     from importlib.resources import files
 
     data = (files("bedrock_access.catalog") / "data" / "catalog.json").read_bytes()
     return parse_catalog_bytes(data, source=PACKAGED_SOURCE)
+
+
+def load_catalog() -> Catalog:
+    """The catalog in use: the shipped snapshot with the user's refreshed overlay laid over it (newest
+    data per Region), or the file named by ``--catalog`` / ``$BEDROCK_ACCESS_CATALOG``. Cached while
+    those files are unchanged; see :mod:`bedrock_access.catalog.selection`."""
+    from bedrock_access.catalog.selection import catalog_in_use
+
+    return catalog_in_use().catalog

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_NONE = 1
 FORMATS = ("text", "json")
-QUERIES = ("info", "regions", "model", "profiles", "route")
+QUERIES = ("info", "regions", "model", "profiles", "route", "refresh", "diff")
 
 JsonObject = dict[str, Any]
 
@@ -81,10 +81,18 @@ def add_parser(subparsers: Any) -> None:
     route.add_argument("profile_id", metavar="PROFILE_ID", help="e.g. us.anthropic.claude-sonnet-4-6")
     route.add_argument("--region", metavar="REGION", help="source Region (default: all source Regions)")
 
+    from bedrock_access.cli.catalog_live import add_live_queries
+
+    add_live_queries(queries, common)
+
 
 def run(args: argparse.Namespace) -> int:
     from bedrock_access.catalog import load_catalog
 
+    if args.catalog_query in ("refresh", "diff"):
+        from bedrock_access.cli.catalog_live import run_live
+
+        return run_live(args)
     catalog = load_catalog()
     query: str = args.catalog_query
     fmt: str = args.format

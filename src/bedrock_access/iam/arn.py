@@ -69,8 +69,47 @@ class Substituted(Literal):
 TypePrefixes = Callable[[str], frozenset[str]]
 
 
-def compile_arn_atoms(atoms: Sequence[Atom], type_prefixes: TypePrefixes | None = None) -> Matcher:
-    """Compile a pattern given as atoms (literal text, stars, single-character wildcards).
+def _segments_of(atoms: Sequence[Atom]) -> list[list[Atom]]:
+    """The pattern's fields; colons after the fifth belong to the resource part."""
+    segments = _split_atoms(atoms)
+    if len(segments) > 6:
+        head, rest = segments[:5], segments[5:]
+        merged: list[Atom] = []
+        for i, seg in enumerate(rest):
+            if i:
+                merged.append(Literal(":"))
+            merged.extend(seg)
+        segments = [*head, merged]
+    return segments
+
+
+def compile_arn_condition_atoms(atoms: Sequence[Atom]) -> Matcher:
+    """Compile an ArnLike/ArnEquals (or negated) condition value.
+
+    AWS's condition-operator page: "Each of the six colon-delimited components of the ARN is checked
+    separately and each can include multi-character match wildcards (*) or single-character match
+    wildcards (?)". So, unlike the Resource element, every field (partition, service, resource type
+    included) may hold wildcards, and nothing is padded: a value of fewer than six fields names no
+    ARN (``arn:aws:sqs`` matches nothing here; only identity policies complete short Resource ARNs).
+    A value that is exactly ``*`` matches every ARN.
+    """
+    if len(atoms) == 1 and atoms[0] is STAR:
+        return lambda s: True
+    segments = _segments_of(atoms)
+    if len(segments) != 6:
+        return lambda s: False
+    return _segmentwise(segments)
+
+
+def compile_arn_atoms(
+    atoms: Sequence[Atom], type_prefixes: TypePrefixes | None = None, *, pad: bool = True
+) -> Matcher:
+    """Compile a Resource/NotResource pattern given as atoms (literal text, stars, single-character
+    wildcards).
+
+    ``pad`` completes an incomplete ARN (three to five fields) with ``*`` fields: AWS does so in
+    identity-based policies (and so permissions boundaries) only; elsewhere such a pattern is compared
+    as written and names no six-field ARN.
 
     ``type_prefixes`` (service -> literal resource-type prefixes such as ``foundation-model/``) turns
     on the rules AWS sets for the Resource element only: neither the partition nor the resource-type
@@ -79,25 +118,18 @@ def compile_arn_atoms(atoms: Sequence[Atom], type_prefixes: TypePrefixes | None 
     """
     if len(atoms) == 1 and atoms[0] is STAR:
         return lambda s: True
-    segments = _split_atoms(atoms)
-    if len(segments) > 6:
-        # Colons after the fifth belong to the resource part.
-        head, rest = segments[:5], segments[5:]
-        merged: list[Atom] = []
-        for i, seg in enumerate(rest):
-            if i:
-                merged.append(Literal(":"))
-            merged.extend(seg)
-        segments = [*head, merged]
+    segments = _segments_of(atoms)
     if len(segments) == 3 and len(segments[2]) == 1 and segments[2][0] is STAR:
-        # arn:aws:* : the trailing star runs on over every remaining field.
+        # arn:aws:* : the trailing star runs on over every remaining field (RESOURCE: a * that ends
+        # a field "can expand to match beyond the colon boundaries", in every policy type).
         return _segmentwise(segments, spill=True)
     if len(segments) >= 3 and any(a is STAR or a is ANY_CHAR for a in segments[2]):
         # AWS allows no wildcard in the service segment: such a pattern names nothing.
         return lambda s: False
     first = segments[0]
     if (
-        3 <= len(segments) < 6
+        pad
+        and 3 <= len(segments) < 6
         and len(first) == 1
         and isinstance(first[0], Literal)
         and first[0].text == "arn"

@@ -18,6 +18,11 @@ from bedrock_access.iam.wildcard import Matcher, compile_glob
 
 _MEMO_LIMIT = 8192
 _RESOURCELESS_OK = frozenset({"resource", "rcp", "vpce"})
+# AWS completes an incomplete Resource ARN (arn:aws:sqs = arn:aws:sqs:*:*:*) "in an identity-based
+# policy" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html); a permissions boundary
+# is a managed identity policy. Session policies with one are refused (MalformedPolicyDocument); for
+# SCPs, RCPs, resource and endpoint policies AWS says nothing, so the pattern is read as written.
+_PADDED_TYPES = frozenset({"identity", "pb"})
 
 
 def compile_action_pattern(pattern: str) -> Matcher:
@@ -56,10 +61,11 @@ def _resource_test(
     *,
     negated: bool = False,
     type_prefixes: TypePrefixes | None = None,
+    pad: bool = True,
 ) -> ResourceTest:
     templates = [_resource_template(p) if variables_enabled else literal_template(p) for p in patterns]
     if not any(t.has_variables for t in templates):
-        matchers = [compile_arn_atoms(t.plain_atoms(), type_prefixes) for t in templates]
+        matchers = [compile_arn_atoms(t.plain_atoms(), type_prefixes, pad=pad) for t in templates]
         memo: dict[str, bool] = {}
 
         def constant(resource: str, _ctx: Context) -> bool:
@@ -82,7 +88,7 @@ def _resource_test(
                     # every resource: AWS says such a variable may make the statement invalid.
                     return True
                 continue
-            if compile_arn_atoms(atoms, type_prefixes)(resource):
+            if compile_arn_atoms(atoms, type_prefixes, pad=pad)(resource):
                 return True
         return False
 
@@ -119,14 +125,19 @@ class CompiledStatement:
         self.effect = statement.effect
         self._actions = [compile_action_pattern(a) for a in statement.actions or ()]
         self._not_actions = [compile_action_pattern(a) for a in statement.not_actions or ()]
+        pad = policy.ref.type in _PADDED_TYPES
         self._resources = (
-            _resource_test(statement.resources, variables_enabled, type_prefixes=type_prefixes)
+            _resource_test(statement.resources, variables_enabled, type_prefixes=type_prefixes, pad=pad)
             if statement.resources is not None
             else None
         )
         self._not_resources = (
             _resource_test(
-                statement.not_resources, variables_enabled, negated=True, type_prefixes=type_prefixes
+                statement.not_resources,
+                variables_enabled,
+                negated=True,
+                type_prefixes=type_prefixes,
+                pad=pad,
             )
             if statement.not_resources is not None
             else None

@@ -17,7 +17,7 @@ from typing import Literal
 
 from bedrock_access.iam.arn import TypePrefixes, parse_arn
 from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
-from bedrock_access.iam.model import Policy
+from bedrock_access.iam.model import Policy, Statement
 from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
 from bedrock_access.iam.variables import Context, ContextValue
 
@@ -27,6 +27,29 @@ LayerType = Literal["identity", "resource", "pb", "session", "scp", "rcp", "vpce
 # Services whose resource policy must grant even within one account (key policies, role trust).
 _RESOURCE_POLICY_REQUIRED_SERVICES = frozenset({"kms"})
 _TRUST_ACTION_PREFIX = "sts:assumerole"
+
+
+def required_resource_policy(action: str, resource: str) -> str | None:
+    """The name of the resource's own policy AWS requires for this request, or None.
+
+    DENYALLOW: "IAM role trust policies and KMS key policies are exceptions to this logic, because they
+    must explicitly allow access for principals". Every KMS key has a key policy and every role a trust
+    policy, so an identity policy alone never grants here: without the document the answer is an
+    implicit deny, reported as such (never a silent Allow).
+    """
+    lowered = action.lower()
+    parsed = parse_arn(resource)
+    if parsed is None:
+        return None
+    if lowered.startswith("kms:") and parsed.service == "kms" and parsed.resource_type == "key":
+        return "key policy"
+    if (
+        lowered.startswith(_TRUST_ACTION_PREFIX)
+        and parsed.service == "iam"
+        and parsed.resource_type == "role"
+    ):
+        return "trust policy"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +119,10 @@ class Decision:
         return self.outcome == "Allowed"
 
     def to_json(self) -> dict[str, object]:
-        return {"decision": self.outcome, "decisive": [d.to_json() for d in self.decisive]}
+        out: dict[str, object] = {"decision": self.outcome, "decisive": [d.to_json() for d in self.decisive]}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
 
 def _statement_entry(stmt: CompiledStatement) -> Decisive:
@@ -113,6 +139,14 @@ def _statement_entry(stmt: CompiledStatement) -> Decisive:
 
 def _missing(layer: LayerType, level: str | None = None, policy: str | None = None) -> Decisive:
     return Decisive(type=layer, level=level, policy=policy, sid=None, index=None, effect="NoApplicableAllow")
+
+
+def region_from_resource(resource: str) -> str | None:
+    """The Region field of a Regional resource ARN (None for ``*``, global ARNs, or no ARN). A call on a
+    Regional resource is normally sent to that Region's endpoint, which is what ``aws:RequestedRegion``
+    holds ("the AWS Region that was called in the request", global condition keys page)."""
+    parsed = parse_arn(resource)
+    return parsed.region if parsed is not None and parsed.region else None
 
 
 def normalize_context(context: Mapping[str, object]) -> dict[str, ContextValue]:
@@ -223,6 +257,49 @@ class Authorizer:
             if len(self._candidates) < _MEMO_LIMIT:
                 self._candidates[action] = found
             return found
+
+    def statement_of(self, decisive: Decisive) -> Statement | None:
+        """The policy statement a decisive entry names (None for a layer without an Allow)."""
+        if decisive.index is None:
+            return None
+        for compiled in self._compiled:
+            ref = compiled.ref
+            if ref.type == decisive.type and ref.level == decisive.level and ref.name == decisive.policy:
+                for stmt in compiled.statements:
+                    if stmt.statement.index == decisive.index:
+                        return stmt.statement
+        return None
+
+    def missing_context_keys(self, action: str, ctx: Context) -> tuple[str, ...]:
+        """Context keys that conditions of statements covering ``action`` read but ``ctx`` (lowercased
+        keys) lacks, spelled as the policy first wrote them: AWS's simulator returns the same list as
+        ``MissingContextValues``. Such a key is *absent*, which decides the condition by the
+        missing-key rules, so a caller usually wants to supply it."""
+        seen: dict[str, str] = {}
+        for stmt in self.statements_for(action.lower()):
+            for condition in stmt.conditions:
+                key = condition.clause.key
+                lowered = key.lower()
+                if lowered not in ctx and lowered not in seen:
+                    seen[lowered] = key
+        return tuple(seen.values())
+
+    def non_boolean_bool_keys(self, action: str, ctx: Context) -> tuple[str, ...]:
+        """Keys a ``Bool`` condition (of a statement covering ``action``) compares whose request value is
+        not ``true``/``false``: AWS does not document that comparison, so a decision resting on it is
+        uncertain (the engine treats it as no match)."""
+        found: dict[str, str] = {}
+        for stmt in self.statements_for(action.lower()):
+            for condition in stmt.conditions:
+                parsed = condition.operator
+                if parsed is None or parsed.base != "Bool":
+                    continue
+                lowered = condition.clause.key.lower()
+                value = ctx.get(lowered)
+                values = (value,) if isinstance(value, str) else (value or ())
+                if any(v.lower() not in ("true", "false") for v in values):
+                    found.setdefault(lowered, condition.clause.key)
+        return tuple(found.values())
 
     # The public entry point ---------------------------------------------------------------------
 
@@ -348,9 +425,25 @@ class Authorizer:
             resource_grants,
         )
         missing.extend(principal_missing)
+        notes: tuple[str, ...] = ()
+        if not self._has_resource and caller.is_iam:
+            required = required_resource_policy(action, resource)
+            if required is not None:
+                # The resource's own policy must allow and none was given: decide as AWS would with
+                # a policy that does not name the caller (implicit deny), and say what is missing.
+                if not any(m.type == "resource" for m in missing):
+                    missing.append(_missing("resource"))
+                notes = (
+                    f"no {required} was given: AWS requires the {required} of {resource} to allow"
+                    f" {action}, so an identity policy alone does not grant it",
+                )
         if missing:
             return Decision(
-                "ImplicitlyDenied", tuple(missing), cross_account=cross_account, scps_applied=scp_applies
+                "ImplicitlyDenied",
+                tuple(missing),
+                cross_account=cross_account,
+                scps_applied=scp_applies,
+                notes=notes,
             )
         return Decision(
             "Allowed",

@@ -36,4 +36,6 @@ def decision_text(decision: Decision, request: Request | None = None) -> str:
         lines.append(f"  - {describe(entry)}")
     if decision.outcome == "Allowed" and not decision.decisive:
         lines.append("  - the account root user has every permission not denied")
+    for note in decision.notes:
+        lines.append(f"  note: {note}")
     return "\n".join(lines)

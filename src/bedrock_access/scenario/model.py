@@ -47,6 +47,7 @@ class Scenario:
     client: Mapping[str, Any] | None = field(default=None, hash=False)
     client_resolution: ClientResolution | None = field(default=None, hash=False)
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False)  # the document as read
+    rcp_levels: tuple[ScpLevel, ...] | None = None  # resource control policies on the same path as SCPs
 
     def policy_set(self) -> PolicySet:
         return PolicySet(
@@ -57,6 +58,11 @@ class Scenario:
                 OrgLevel(lvl.target, tuple(p.policy for p in lvl.policies)) for lvl in self.scp_levels
             )
             if self.scp_levels is not None
+            else None,
+            rcp_levels=tuple(
+                OrgLevel(lvl.target, tuple(p.policy for p in lvl.policies)) for lvl in self.rcp_levels
+            )
+            if self.rcp_levels is not None
             else None,
             vpc_endpoint=(self.vpc_endpoint_policy.policy,) if self.vpc_endpoint_policy else None,
             management_account=self.management_account,
