@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_support import ALLOW_ALL, PRINCIPAL, Result, assert_clean, scenario_text
+from hostile_support import ALLOW_ALL, PRINCIPAL, REPO, Result, assert_clean, scenario_text
 
 HOSTILE_KINDS = (
     "dev-zero",
@@ -178,6 +178,18 @@ SLOTS: dict[str, Slot] = {
     ],
     "simulate --jsonl": lambda tmp, bad, home, mp: ["simulate", "--jsonl", bad],
     "explain --cloudtrail": lambda tmp, bad, home, mp: ["explain", "--cloudtrail", bad],
+    "--catalog": lambda tmp, bad, home, mp: [
+        "check",
+        "--catalog",
+        bad,
+        str(REPO / "examples" / "control-tower-region-deny.yaml"),
+    ],
+    "check --terraform-plan": lambda tmp, bad, home, mp: [
+        "check",
+        "--terraform-plan",
+        bad,
+        str(REPO / "examples" / "control-tower-region-deny.yaml"),
+    ],
     "AWS_CONFIG_FILE": _aws_config_file,
     "LITELLM_CONFIG": _litellm_config,
     "~/.claude/settings.json": _claude_settings,
@@ -216,7 +228,7 @@ def test_hostile_file_is_refused_in_one_line(
     assert_clean(result, (2,))
     if kind in ("dev-zero", "dev-urandom", "fifo", "symlink-to-dev-zero"):
         assert "not a regular file" in result.err, result.err
-    if kind == "symlink-loop" and slot != "explain --cloudtrail":  # that one says "no such file or folder"
+    if kind == "symlink-loop" and slot not in ("explain --cloudtrail", "--catalog"):  # "not found" there
         assert "symbolic" in result.err, result.err
 
 

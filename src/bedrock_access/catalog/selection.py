@@ -95,12 +95,11 @@ def read_overlay(path: Path) -> Overlay:
     """The overlay stored at ``path`` (empty when there is none); :class:`InputError` if malformed."""
     import orjson
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    from bedrock_access.io_guard import read_bytes
+
+    data = read_bytes(path, display=str(path), limit=50_000_000, missing_ok=True, what="catalog overlay")
+    if data is None:
         return EMPTY_OVERLAY
-    except OSError as exc:
-        raise InputError(f"cannot read catalog overlay: {exc.strerror or exc}", source=str(path)) from exc
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -198,10 +197,11 @@ def _load_named(path: str, stamp: tuple[int, int] | None) -> CatalogInUse:
 
     if stamp is None:
         raise InputError("catalog file not found", source=path, field="--catalog")
+    from bedrock_access.io_guard import read_bytes
+
+    data = read_bytes(path, display=str(path), limit=50_000_000, what="catalog")
     try:
-        document = orjson.loads(Path(path).read_bytes())
-    except OSError as exc:
-        raise InputError(f"cannot read catalog: {exc.strerror or exc}", source=path) from exc
+        document = orjson.loads(data or b"")
     except orjson.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc}", source=path) from exc
     shipped = load_packaged_catalog()

@@ -374,7 +374,9 @@ def _policy_document(spec: str) -> tuple[str, Any]:
     if text.startswith("{"):
         name = "inline"
     else:
-        name, text = Path(spec).stem, Path(spec).read_text(encoding="utf-8")
+        from bedrock_access.io_guard import require_text
+
+        name, text = Path(spec).stem, require_text(spec, display=spec, what="the policy file")
     return name, unwrap_saved_output(json.loads(text))[0]
 
 

@@ -24,8 +24,13 @@ from bedrock_access.org.model import SNAPSHOT_FORMAT, SNAPSHOT_VERSION
 
 
 def _read(path: Path, required: bool = True) -> Any:
+    from bedrock_access.io_guard import loads_json, read_text
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = read_text(path, display=str(path), missing_ok=True)
+        if text is None:
+            raise FileNotFoundError(path)
+        return loads_json(text, str(path))
     except FileNotFoundError:
         if required:
             raise InputError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from bedrock_access.errors import InputError
@@ -12,16 +11,11 @@ MAX_DEPTH = 200
 
 
 def _read(path: str, what: str) -> str:
-    file = Path(path)
-    try:
-        if not file.is_file():
-            raise InputError(f"cannot read {what}: not a regular file", source=path)
-        with file.open("rb") as f:
-            data = f.read(MAX_IAC_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", source=path) from None
-    if len(data) > MAX_IAC_BYTES:
-        raise InputError(f"{what} is larger than {MAX_IAC_BYTES} bytes", source=path)
+    from bedrock_access.io_guard import read_bytes
+
+    # Regular files only (a FIFO or a device is refused), the cap applied while reading.
+    data = read_bytes(path, display=path, limit=MAX_IAC_BYTES, what=what)
+    assert data is not None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -50,15 +50,12 @@ class _File:
         return InputError(message, source=self.label, field=field or None)
 
     def load(self) -> Any:
-        try:
-            size = self.path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise self.fail(None, f"file is {size} bytes; refusing more than {MAX_FILE_BYTES}")
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            raise self.fail(None, "missing (is this a bedrock-access snapshot folder?)") from None
-        except OSError as exc:
-            raise self.fail(None, f"cannot read: {exc.strerror}") from None
+        from bedrock_access.io_guard import read_bytes
+
+        # Regular files only, the cap applied while reading (st_size is 0 for devices).
+        data = read_bytes(self.path, display=self.label, limit=MAX_FILE_BYTES, missing_ok=True)
+        if data is None:
+            raise self.fail(None, "missing (is this a bedrock-access snapshot folder?)")
         try:
             return json.loads(data)
         except UnicodeDecodeError:
