@@ -131,10 +131,10 @@ def run(args: argparse.Namespace) -> int:
 
         return run_cloudtrail(args)
     if args.format in ("markdown", "csv") or any(
-        getattr(args, name, None) for name in ("since", "until", "account", "principal")
+        getattr(args, name, None) for name in ("since", "until", "account", "principal", "snapshot")
     ):
         raise InputError(
-            "--format markdown/csv, --since, --until, --account and --principal need --cloudtrail"
+            "--format markdown/csv, --since, --until, --account, --principal and --snapshot need --cloudtrail"
         )
 
     from bedrock_access.bedrock.paste import readable

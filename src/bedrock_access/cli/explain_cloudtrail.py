@@ -47,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="only calls by principals whose ARN contains this text or matches this pattern (repeatable)",
     )
+    group.add_argument(
+        "--snapshot",
+        metavar="DIR",
+        help="an organization snapshot (`collect`): decide each group again for its caller and name the statement",
+    )
 
 
 def _count(number: int, word: str) -> str:
@@ -90,7 +95,16 @@ def run(args: argparse.Namespace) -> int:
             "no CloudTrail files found (.json, .json.gz, .jsonl, .csv ...)", source=args.cloudtrail[0]
         )
     catalog = load_catalog()
-    namer = ScenarioNamer(args.scenario, catalog) if args.scenario else None
+    if args.scenario and args.snapshot:
+        raise InputError("give --scenario or --snapshot, not both", field="--snapshot")
+    namer: Any = None
+    if args.scenario:
+        scenario_namer = ScenarioNamer(args.scenario, catalog)
+        namer = lambda group: scenario_namer.name(group.explanation)  # noqa: E731
+    elif args.snapshot:
+        from bedrock_access.cloudtrail.snapshot_namer import SnapshotNamer
+
+        namer = SnapshotNamer(args.snapshot, catalog).name
 
     shown = 0
 
@@ -129,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenarios: list[dict[str, Any]] | None = None
     if namer is not None:
-        scenarios = [namer.name(group.explanation) for group in summary.groups]
+        scenarios = [namer(group) for group in summary.groups]
     if csv_out is not None:
         csv_out.header()
     elif args.format == "json":

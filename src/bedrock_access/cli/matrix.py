@@ -53,6 +53,9 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    from bedrock_access.cli import matrix_iac
+
+    matrix_iac.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -84,17 +87,27 @@ def run(args: argparse.Namespace) -> int:
     principals = select_principals(snapshot, args.principal, args.account)
     if not principals:
         raise InputError("no principal of the snapshot matches --principal/--account", source=args.snapshot)
-    matrix = decide_snapshot(
-        snapshot,
-        catalog,
-        models=models,
-        regions=regions,
-        principals=principals,
-        operation=args.operation,
-        rcp_services=rcp_supported_services(),
-        resource_types=resource_type_prefixes,
-        now=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def decide(snap: Any) -> Any:
+        chosen = principals if snap is snapshot else select_principals(snap, args.principal, args.account)
+        return decide_snapshot(
+            snap,
+            catalog,
+            models=models,
+            regions=regions,
+            principals=chosen,
+            operation=args.operation,
+            rcp_services=rcp_supported_services(),
+            resource_types=resource_type_prefixes,
+            now=now,
+        )
+
+    if args.terraform_plan:
+        from bedrock_access.cli import matrix_iac
+
+        return matrix_iac.run(args, snapshot, decide, catalog.snapshot_date)
+    matrix = decide(snapshot)
     write_report(matrix, args.format, args.output, catalog.snapshot_date)
     return exit_status(matrix)
 

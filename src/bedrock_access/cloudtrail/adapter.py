@@ -26,6 +26,7 @@ from bedrock_access.bedrock.error_scan import ParsedError, parse_error
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.cloudtrail.records import FailedCall
 from bedrock_access.explaining import explain_error
+from bedrock_access.scenario.model import Scenario
 
 MAX_CACHED = 16_384
 """Distinct (message, context) explanations kept; the oldest is dropped beyond this."""
@@ -157,13 +158,14 @@ class Explainer:
 class ScenarioNamer:
     """Decides a denial again under a scenario and names the statement, as ``explain --scenario`` does."""
 
-    def __init__(self, path: str, catalog: Catalog) -> None:
+    def __init__(self, path: str, catalog: Catalog, scenario: Scenario | None = None) -> None:
+        """``scenario``: one already built (a snapshot principal's); else the file at ``path``."""
         from bedrock_access.bedrock.assess import assess
         from bedrock_access.iam.service_data import aws_authorizer
         from bedrock_access.scenario import load_scenario
 
         self.path = path
-        scenario = load_scenario(path)
+        scenario = scenario if scenario is not None else load_scenario(path)
         self._authorizer = aws_authorizer(scenario.policy_set())
         self._env = scenario.environment()
         self._assessments = [

@@ -23,6 +23,7 @@ from bedrock_access.iac.model import (
     OrgPolicyKind,
     PrincipalLayers,
 )
+from bedrock_access.org.model import PERMISSION_SET_INLINE_POLICY
 
 _ORG_KINDS: Mapping[str, OrgPolicyKind] = {
     "SERVICE_CONTROL_POLICY": "scp",
@@ -273,7 +274,12 @@ def read_template(
             identity: list[IacPolicy] = []
             if "InlinePolicy" in props:
                 identity.append(
-                    policy(logical, "InlinePolicy", "InlinePolicy", prop(logical, props, "InlinePolicy"))
+                    policy(
+                        logical,
+                        "InlinePolicy",
+                        PERMISSION_SET_INLINE_POLICY,
+                        prop(logical, props, "InlinePolicy"),
+                    )
                 )
             for arn in prop(logical, props, "ManagedPolicies") or []:
                 identity.append(_arn_only(logical, str(arn)))

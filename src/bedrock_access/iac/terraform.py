@@ -23,6 +23,7 @@ from bedrock_access.iac.model import (
     OrgPolicyKind,
     PrincipalLayers,
 )
+from bedrock_access.org.model import PERMISSION_SET_INLINE_POLICY
 
 _ORG_KINDS: Mapping[str, OrgPolicyKind] = {
     "SERVICE_CONTROL_POLICY": "scp",
@@ -355,7 +356,9 @@ def _permission_sets(side: _Side, notes: list[str]) -> dict[str, PrincipalLayers
     for inline in side.of_type("aws_ssoadmin_permission_set_inline_policy"):
         name = owner(inline)
         if name:
-            identity.setdefault(name, []).append(_document(side, inline, "inline_policy", "InlinePolicy"))
+            identity.setdefault(name, []).append(
+                _document(side, inline, "inline_policy", PERMISSION_SET_INLINE_POLICY)
+            )
     for managed in side.of_type("aws_ssoadmin_managed_policy_attachment"):
         name = owner(managed)
         arn = side.value(managed, "managed_policy_arn")

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from bedrock_access.errors import InputError
 from bedrock_access.org.model import (
+    PERMISSION_SET_INLINE_POLICY,
     SNAPSHOT_FORMAT,
     SNAPSHOT_VERSION,
     AccountRecord,
@@ -430,7 +431,9 @@ def _permission_set_policies(
     notes: list[str] = []
     inline = ps.get("inline_policy")
     if inline:
-        policies.append(_policy_doc("AwsSSOInlinePolicy", f.document(inline, f"{where}.inline_policy")))
+        policies.append(
+            _policy_doc(PERMISSION_SET_INLINE_POLICY, f.document(inline, f"{where}.inline_policy"))
+        )
 
     def managed(arn: str) -> PolicyDocument:
         found = (iam.managed.get(arn) if iam else None) or shared.get(arn)

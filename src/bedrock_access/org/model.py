@@ -18,6 +18,9 @@ OrgPolicyType = Literal["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]
 AccountStatus = Literal["read", "unreadable", "skipped"]
 PrincipalKind = Literal["role", "user"]
 
+# The name IAM Identity Center gives a permission set's inline policy in each account's AWSReservedSSO_ role.
+PERMISSION_SET_INLINE_POLICY = "AwsSSOInlinePolicy"
+
 
 @dataclass(frozen=True, slots=True)
 class OrgNode:

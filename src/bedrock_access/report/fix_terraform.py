@@ -32,8 +32,17 @@ def _ou_arn(target: str) -> str:
     return f'"arn:aws:organizations::${{{org}.master_account_id}}:ou/${{{org}.id}}/{target}"'
 
 
-def change_terraform(change: PolicyChange, path: str, principal: Principal, vpc_endpoint: str | None) -> str:
-    """The resources for one change; ``path`` is the document's file relative to the alternative."""
+def change_terraform(
+    change: PolicyChange,
+    path: str,
+    principal: Principal,
+    vpc_endpoint: str | None,
+    *,
+    document: str | None = None,
+) -> str:
+    """The resources for one change; ``path`` is the document's file relative to the alternative, and
+    ``document`` an expression that stands for it instead (``jsonencode(...)``)."""
+    content = document or _file(path)
     name = terraform_name(change.policy_name)
     layer = change.location.layer
     if change.kind == "ct-govern-regions":
@@ -62,7 +71,7 @@ def change_terraform(change: PolicyChange, path: str, principal: Principal, vpc_
             f'resource "aws_organizations_policy" "{name}" {{\n'
             f'  name    = "{change.policy_name}"\n'
             '  type    = "SERVICE_CONTROL_POLICY"\n'
-            f"  content = {_file(path)}\n}}\n"
+            f"  content = {content}\n}}\n"
         )
         if change.original is None and change.level_target:
             out += (
@@ -83,27 +92,27 @@ def change_terraform(change: PolicyChange, path: str, principal: Principal, vpc_
                 f'resource "aws_ssoadmin_permission_set_inline_policy" "{name}" {{\n'
                 "  instance_arn       = var.sso_instance_arn\n"
                 "  permission_set_arn = var.permission_set_arn\n"
-                f"  inline_policy      = {_file(path)}\n}}\n"
+                f"  inline_policy      = {content}\n}}\n"
             )
         kind = "user" if principal.kind == "user" else "role"
         return (
             f'resource "aws_iam_{kind}_policy" "{name}" {{\n'
             f'  name   = "{change.policy_name}"\n'
             f'  {kind:<6} = "{principal.name}"\n'
-            f"  policy = {_file(path)}\n}}\n"
+            f"  policy = {content}\n}}\n"
         )
     if layer == "pb":
         return (
             f'resource "aws_iam_policy" "{name}" {{\n'
             f'  name   = "{change.policy_name}"\n'
-            f"  policy = {_file(path)}\n}}\n"
+            f"  policy = {content}\n}}\n"
             f"# and set permissions_boundary = aws_iam_policy.{name}.arn on {principal.kind} {principal.name}\n"
         )
     if layer == "vpce":
         return (
             f'resource "aws_vpc_endpoint_policy" "{name}" {{\n'
             f'  vpc_endpoint_id = "{vpc_endpoint or "vpce-..."}"\n'
-            f"  policy          = {_file(path)}\n}}\n"
+            f"  policy          = {content}\n}}\n"
         )
     return f"# {change.policy_name}: a session policy is passed when the session starts; Terraform has no resource for it.\n"
 
