@@ -260,3 +260,22 @@ def test_dev_zero_on_stdin_is_bounded() -> None:
     assert_clean(result, (0,))
     out = result.out.splitlines()
     assert len(out) == 2 and "longer than" in out[0] and '"error"' in out[1]
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "symlink-loop", "directory"])
+def test_matrix_snapshot_files(kind: str, tmp_path: Path, run_main: Callable[..., Result]) -> None:
+    """A snapshot folder (docs of `collect`/`matrix`) whose organization file is hostile."""
+    import shutil
+
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(REPO / "examples" / "org-snapshot", snapshot)
+    target = snapshot / "organization.json"
+    target.unlink()
+    bad = hostile_path(kind, tmp_path)
+    if kind == "fifo" or kind == "symlink-loop" or kind == "dev-zero":
+        target.symlink_to(bad)
+    else:
+        target.mkdir()
+    result = run_main("matrix", str(snapshot))
+    assert_clean(result, (2,))
+    assert "organization.json" in result.err
