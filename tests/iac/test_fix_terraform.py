@@ -109,7 +109,7 @@ def test_resource_type_of_module_and_indexed_addresses():
 
 
 _json = st.recursive(
-    st.one_of(st.booleans(), st.integers(-1000, 1000), st.text(alphabet='abc:/*-_ ${}\\"', max_size=12)),
+    st.one_of(st.booleans(), st.integers(-1000, 1000), st.text(alphabet='abc:/*-_ {}\\"', max_size=12)),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(st.text(alphabet="abcAB:", min_size=1, max_size=8), children, max_size=4)
@@ -120,5 +120,6 @@ _json = st.recursive(
 
 @given(st.dictionaries(st.text(alphabet="abcAB:", min_size=1, max_size=8), _json, min_size=1, max_size=4))
 def test_hcl_reads_back_as_the_same_document(document):
-    # "%" stays out of the alphabet: python-hcl2 cannot parse Terraform's %%{ escape (tested above).
+    # "$" and "%" stay out of the alphabet: python-hcl2 cannot parse every form of Terraform's $${ and %%{
+    # escapes (test_policy_variables_stay_literal_in_terraform checks them).
     assert _read_back(hcl(document)) == document
