@@ -10,15 +10,14 @@ is one, otherwise it is left out and a note says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
-
-import orjson
+from typing import Any, TypeVar
 
 from bedrock_access.errors import InputError
 from bedrock_access.iac.model import IacChange, IacPolicy, IacSide, OrgAttachment, PrincipalLayers
 from bedrock_access.iam.parse import parse_policy
+from bedrock_access.io_guard import loads_json
 from bedrock_access.scenario.model import PolicyRef, Scenario, ScpLevel
 
 # AWS attaches RCPFullAWSAccess to every root, OU and account once RCPs are enabled, and it cannot be
@@ -28,6 +27,8 @@ _RCP_FULL_ACCESS: Mapping[str, Any] = {
     "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
 }
 _SSO_ROLE = re.compile(r"^AWSReservedSSO_(?P<name>.+)_(?:[0-9A-Fa-f]{16}|\*|<[^>]*>)$")
+
+T = TypeVar("T")
 
 # (layer type as the engine names it, SCP/RCP target or None, policy name) -> IaC address
 Provenance = Mapping[tuple[str, str | None, str], str]
@@ -50,25 +51,55 @@ def caller_keys(scenario: Scenario) -> tuple[str | None, str | None]:
     return role, (match.group("name") if match else None)
 
 
-def _parsed(policy: IacPolicy, source: str) -> PolicyRef:
+def policy_document(policy: IacPolicy, source: str) -> Mapping[str, Any]:
+    """The document of a policy whose content the code gives (JSON text or a mapping), bounded like
+    every input the tool reads."""
     document = policy.document
     field = f"{policy.address} ({policy.name})"
     if isinstance(document, str):
-        try:
-            document = orjson.loads(document)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(
-                f"the policy document is not valid JSON: {exc}", source=source, field=field
-            ) from None
+        document = loads_json(document, source, field=field, what="JSON policy document")
     if not isinstance(document, dict):
         raise InputError("the policy document is not a JSON object", source=source, field=field)
+    return document
+
+
+def _parsed(policy: IacPolicy, source: str) -> PolicyRef:
+    document = policy_document(policy, source)
     try:
         parsed = parse_policy(document, name=policy.name)
     except InputError as exc:
+        field = f"{policy.address} ({policy.name})"
         raise InputError(
             exc.message, source=source, field=f"{field}: {exc.field or ''}".rstrip(": ")
         ) from None
     return PolicyRef(parsed, document)
+
+
+def merge_managed(
+    existing: Iterable[T],
+    name_of: Callable[[T], str],
+    managed_names: set[str],
+    policies: Iterable[IacPolicy],
+    build: Callable[[IacPolicy], T],
+    notes: list[str],
+) -> list[T]:
+    """What one slot holds after the code: the existing policies it does not manage, then the code's own.
+    A document known only after apply is never guessed: the existing policy of that name stands for it,
+    or it is left out; ``notes`` says which."""
+    kept = {name_of(item): item for item in existing}
+    out = [item for name, item in kept.items() if name not in managed_names]
+    for policy in policies:
+        if policy.document is None:
+            if policy.name in kept:
+                out.append(kept[policy.name])
+                notes.append(
+                    f"{policy.unknown}; the policy of that name already there ({policy.name!r}) stands for it"
+                )
+            else:
+                notes.append(f"{policy.unknown}; decided without it (never guessed)")
+            continue
+        out.append(build(policy))
+    return out
 
 
 class _Builder:
@@ -85,21 +116,13 @@ class _Builder:
         managed_names: set[str],
         policies: Iterable[IacPolicy],
     ) -> tuple[PolicyRef, ...]:
-        kept = {ref.policy.name: ref for ref in existing}
-        out = [ref for name, ref in kept.items() if name not in managed_names]
-        for policy in policies:
-            if policy.document is None:
-                if policy.name in kept:
-                    out.append(kept[policy.name])
-                    self.notes.append(
-                        f"{policy.unknown}; the scenario's policy {policy.name!r} stands for it"
-                    )
-                else:
-                    self.notes.append(f"{policy.unknown}; decided without it (never guessed)")
-                continue
-            out.append(_parsed(policy, self.source))
+        def build(policy: IacPolicy) -> PolicyRef:
             self.provenance[(layer, level, policy.name)] = policy.address
-        return tuple(out)
+            return _parsed(policy, self.source)
+
+        return tuple(
+            merge_managed(existing, lambda ref: ref.policy.name, managed_names, policies, build, self.notes)
+        )
 
 
 def _names(layers: Iterable[PrincipalLayers | None]) -> set[str]:

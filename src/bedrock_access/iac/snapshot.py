@@ -8,14 +8,11 @@ organization, roles by name in every account, permission sets by the name behind
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
-import orjson
-
-from bedrock_access.errors import InputError
 from bedrock_access.iac.model import IacChange, IacPolicy, IacSide, PrincipalLayers
+from bedrock_access.iac.overlay import merge_managed, policy_document
 from bedrock_access.matrix.decide import Cell, Matrix
 from bedrock_access.org.load import document_key
 from bedrock_access.org.model import OrgPolicy, PolicyDocument, Principal, Snapshot
@@ -29,20 +26,6 @@ class OverlaidSnapshot:
     notes: tuple[str, ...]
 
 
-def _document(policy: IacPolicy, source: str) -> Mapping[str, Any]:
-    document = policy.document
-    if isinstance(document, str):
-        try:
-            document = orjson.loads(document)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(
-                f"the policy document is not valid JSON: {exc}", source=source, field=policy.address
-            ) from None
-    if not isinstance(document, dict):
-        raise InputError("the policy document is not a JSON object", source=source, field=policy.address)
-    return document
-
-
 class _Merger:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -51,21 +34,11 @@ class _Merger:
     def documents(
         self, existing: Sequence[PolicyDocument], managed: set[str], policies: Iterable[IacPolicy]
     ) -> tuple[PolicyDocument, ...]:
-        kept = {d.name: d for d in existing}
-        out = [d for d in existing if d.name not in managed]
-        for policy in policies:
-            if policy.document is None:
-                if policy.name in kept:
-                    out.append(kept[policy.name])
-                    self.notes.append(
-                        f"{policy.unknown}; the snapshot's policy {policy.name!r} stands for it"
-                    )
-                else:
-                    self.notes.append(f"{policy.unknown}; decided without it (never guessed)")
-                continue
-            document = _document(policy, self.source)
-            out.append(PolicyDocument(policy.name, document_key(policy.name, document), document))
-        return tuple(out)
+        def build(policy: IacPolicy) -> PolicyDocument:
+            document = policy_document(policy, self.source)
+            return PolicyDocument(policy.name, document_key(policy.name, document), document)
+
+        return tuple(merge_managed(existing, lambda d: d.name, managed, policies, build, self.notes))
 
 
 def _layers(side: IacSide, principal: Principal) -> PrincipalLayers | None:
@@ -113,7 +86,7 @@ def overlay_snapshot(snapshot: Snapshot, change: IacChange, side: IacSide) -> Ov
                 name=name,
                 type=kinds[name],  # type: ignore[arg-type]
                 targets=tuple(dict.fromkeys(targets)),
-                document=_document(policy, change.source),
+                document=policy_document(policy, change.source),
             )
         )
 
