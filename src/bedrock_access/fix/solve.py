@@ -68,6 +68,7 @@ from bedrock_access.fix.network import ip_clause, ip_guard
 from bedrock_access.fix.prove import prove
 from bedrock_access.fix.region import Patch, Refusal, approve_regions, exempt_profiles, region_clause
 from bedrock_access.fix.resources import extend_allow_list
+from bedrock_access.iam.compiled import CompileCache
 from bedrock_access.iam.engine import Authorizer, Decisive
 from bedrock_access.iam.explain import LAYER_NAMES, describe
 from bedrock_access.scenario.model import Scenario
@@ -1070,6 +1071,8 @@ def _signature(alt: Alternative) -> str:
 
 def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> FixReport:
     """Every alternative that makes the scenario's failing invocations work, each with its proof."""
+    if options.compile_cache is None:
+        options = replace(options, compile_cache=CompileCache())
     env = scenario.environment(now=options.now)
     authorizer = options.authorizer(scenario.policy_set())
     original = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]

@@ -186,6 +186,36 @@ class PolicyRef:
     name: str
 
 
+class CompileCache:
+    """Compiled policies shared by several authorizers over the same parsed policies (``fix`` builds one
+    authorizer per draft and per proof view, and most of their policies are the same objects).
+
+    An entry is keyed by the policy object itself (held here, so its id stays unique), where it sits
+    (``ref``) and its layer slot, which fix a compiled statement's decisive entry.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, PolicyRef, int, int], tuple[Policy, CompiledPolicy]] = {}
+
+    def compiled(
+        self,
+        policy: Policy,
+        ref: PolicyRef,
+        slot: int,
+        type_prefixes: TypePrefixes | None,
+        build: Callable[[], CompiledPolicy],
+    ) -> CompiledPolicy:
+        key = (id(policy), ref, slot, id(type_prefixes))
+        found = self._entries.get(key)
+        if found is not None and found[0] is policy:
+            return found[1]
+        compiled = build()
+        self._entries[key] = (policy, compiled)
+        return compiled
+
+
 class CompiledPolicy:
     __slots__ = ("_by_action", "policy", "ref", "statements")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bedrock_access.iam.arn import TypePrefixes, parse_arn
-from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
+from bedrock_access.iam.compiled import CompileCache, CompiledPolicy, CompiledStatement, PolicyRef
 from bedrock_access.iam.model import Policy
 from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
 from bedrock_access.iam.variables import Context, ContextValue
@@ -156,7 +156,8 @@ class Authorizer:
     with ``None`` RCPs are applied to every service. ``resource_types`` gives each service's literal
     resource-type prefixes (``foundation-model/``...), which a Resource pattern may not wildcard; with
     ``None`` that rule is not applied. :func:`bedrock_access.iam.service_data.resource_type_prefixes`
-    provides both from AWS's published data.
+    provides both from AWS's published data. ``cache`` shares compiled policies between authorizers
+    built over the same parsed policies.
     """
 
     def __init__(
@@ -165,6 +166,7 @@ class Authorizer:
         *,
         rcp_services: frozenset[str] | None = None,
         resource_types: TypePrefixes | None = None,
+        cache: CompileCache | None = None,
     ) -> None:
         self.policies = policies
         self.rcp_services = rcp_services
@@ -200,11 +202,17 @@ class Authorizer:
             ordered.append((policies.session, PolicyRef("session", None, policies.session.name), _SESSION))
         self._compiled: list[CompiledPolicy] = []
         for policy, ref, slot in ordered:
-            compiled = CompiledPolicy(policy, ref, resource_types)
-            for stmt in compiled.statements:
-                stmt.slot = slot
-                stmt.decisive = _statement_entry(stmt)
-            self._compiled.append(compiled)
+
+            def build(policy: Policy = policy, ref: PolicyRef = ref, slot: int = slot) -> CompiledPolicy:
+                compiled = CompiledPolicy(policy, ref, resource_types)
+                for stmt in compiled.statements:
+                    stmt.slot = slot
+                    stmt.decisive = _statement_entry(stmt)
+                return compiled
+
+            self._compiled.append(
+                build() if cache is None else cache.compiled(policy, ref, slot, resource_types, build)
+            )
         self.condition_keys = frozenset(
             condition.clause.key.lower()
             for compiled_policy in self._compiled
