@@ -85,7 +85,8 @@ class FixOptions:
     ``validator``: the policy validator, when one is available; ``resolve_client``: re-reads a
     scenario's ``client:`` section (the I/O edge provides it), so that pinned models are proven through
     the client's own settings; ``compile_cache``: compiled policies shared by every authorizer of one
-    run (``propose_fixes`` sets a fresh one).
+    run (``propose_fixes`` sets a fresh one); ``bedrock_actions``: Bedrock's action names (AWS's published
+    list), part of the domain the non-widening check covers.
     """
 
     allow_cidrs: tuple[str, ...] = ()
@@ -97,6 +98,7 @@ class FixOptions:
     validator: Validator | None = field(default=None, compare=False, hash=False)
     resolve_client: ClientResolver | None = field(default=None, compare=False, hash=False)
     compile_cache: CompileCache | None = field(default=None, compare=False, hash=False)
+    bedrock_actions: frozenset[str] = frozenset()
 
     def authorizer(self, policies: PolicySet) -> Authorizer:
         """An authorizer with the AWS service facts these options carry (every decision fix makes)."""
@@ -228,14 +230,29 @@ class ProbeDifference:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckSummary:
+    """What one non-widening check decided: ``checked`` says in words what was covered, ``limits`` what
+    it does not cover (see :mod:`bedrock_access.fix.nonwidening`)."""
+
+    name: str
+    checked: str
+    requests: int
+    evaluations: int
+    differences: int
+    limits: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class UnchangedProof:
-    """The probe set decided before and after, in every view (the whole policy set and each layer)."""
+    """The probe set and the policies' own finite domain, decided before and after, in every view (the
+    whole policy set and each layer). ``checks`` names each check run and what it covered."""
 
     probes: int
     evaluations: int
     views: tuple[str, ...]
     categories: tuple[tuple[str, int], ...]
     differences: tuple[ProbeDifference, ...]
+    checks: tuple[CheckSummary, ...] = ()
 
     @property
     def passed(self) -> bool:

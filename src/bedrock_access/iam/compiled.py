@@ -18,6 +18,7 @@ from bedrock_access.iam.wildcard import Matcher, compile_glob
 
 _MEMO_LIMIT = 8192
 _RESOURCELESS_OK = frozenset({"resource", "rcp", "vpce"})
+_NO_CONTEXT: Context = {}
 
 
 def compile_action_pattern(pattern: str) -> Matcher:
@@ -103,6 +104,7 @@ class CompiledStatement:
         "policy",
         "principal",
         "resource_any",
+        "resource_static",
         "slot",
         "statement",
     )
@@ -142,6 +144,11 @@ class CompiledStatement:
             statement.resources is not None
             and "*" in statement.resources
             and (statement.not_resources is None)
+        )
+        # Resource patterns without policy variables: whether they match depends on the resource alone.
+        self.resource_static = (
+            not any("${" in p for p in (*(statement.resources or ()), *(statement.not_resources or ())))
+            or not variables_enabled
         )
         self.slot = -1  # position of its layer in the owning authorizer, set there
         self.decisive: object = None  # the Decisive entry naming this statement, set by the authorizer
@@ -217,7 +224,7 @@ class CompileCache:
 
 
 class CompiledPolicy:
-    __slots__ = ("_by_action", "policy", "ref", "statements")
+    __slots__ = ("_by_action", "_by_request", "policy", "ref", "statements")
 
     def __init__(self, policy: Policy, ref: PolicyRef, type_prefixes: TypePrefixes | None = None) -> None:
         self.policy = policy
@@ -226,6 +233,23 @@ class CompiledPolicy:
             CompiledStatement(self, s, policy.variables_enabled, type_prefixes) for s in policy.statements
         )
         self._by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+        self._by_request: dict[tuple[str, str], tuple[CompiledStatement, ...]] = {}
+
+    def on(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        """Statements of :meth:`for_action` less those whose variable-free Resource/NotResource rules
+        the resource out."""
+        key = (action, resource)
+        try:
+            return self._by_request[key]
+        except KeyError:
+            found = tuple(
+                s
+                for s in self.for_action(action)
+                if s.resource_any or not s.resource_static or s.matches_resource(resource, _NO_CONTEXT)
+            )
+            if len(self._by_request) < _MEMO_LIMIT:
+                self._by_request[key] = found
+            return found
 
     def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
         """Statements whose Action/NotAction covers the (lowercased) action."""
