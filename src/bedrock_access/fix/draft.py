@@ -214,7 +214,7 @@ class Draft:
             label=original.label,
             role=original.role,
             region=new.region,
-            field="model" if field == "model" else "auth",
+            field="model" if field == "model" else ("region" if field == "region" else "auth"),
             before=first.before if first is not None else before,
             after=after,
             explanation=(*(first.explanation if first is not None else ()), *explanation),

@@ -106,7 +106,8 @@ _SUMMARIES = {
     "endpoint policy's Region deny",
     "client-model": "pin each failing role to a model id offered from its source Region and allowed",
     "client-auth": "authenticate the way the organization allows",
-    "client-region": "send the failing calls to a Region the policies allow, set in the client's own settings",
+    "client-region": "send the failing calls from a Region the policies allow (in the client's own settings "
+    "when a client: section makes them)",
 }
 
 
@@ -188,6 +189,8 @@ class _Solver:
         resolution = scenario.client_resolution
         self.n_explicit = len(scenario.invocations) - (len(resolution.invocations) if resolution else 0)
         self.seen: set[tuple[_Key, tuple[tuple[int, str, str], ...]]] = set()
+        # Labels of calls whose source Region a Region deny refuses (no exemption can admit them).
+        self.region_blocked: set[str] = set()
         self._auth: tuple[Scenario, Authorizer] | None = None
 
     # The engine -----------------------------------------------------------------------------------
@@ -217,6 +220,7 @@ class _Solver:
     def run(self) -> _Solver:
         if self.strategy.move_first:
             self._move_clients(failing_only=True)
+            self._move_invocations(failing_only=True)
         for i in self.targets:
             if (
                 i < len(self.original)
@@ -231,7 +235,7 @@ class _Solver:
                     self._pin_first(i)
         self._loop()
         for _ in range(3):
-            if not (self._sync_client() or self._move_clients()):
+            if not (self._sync_client() or self._move_clients() or self._move_invocations()):
                 break
             self._loop()
         if self.options.client_lists_models:
@@ -460,6 +464,97 @@ class _Solver:
             moved = True
         return moved
 
+    def _move_invocations(self, *, failing_only: bool = False) -> bool:
+        """Move each explicit call a Region deny refuses at its source (or, with ``failing_only``, each
+        failing one whose source Region a Region deny refuses) to a Region the policies allow it from."""
+        moved = False
+        assessments = self._assess_all()
+        for i in self.targets:
+            if i >= self.n_explicit or assessments[i].verdict == "allowed":
+                continue
+            label = self.draft.invocations[i].label
+            if failing_only:
+                if not self._source_region_denied(assessments[i]):
+                    continue
+            elif i not in self.draft.unfixable or label not in self.region_blocked:
+                continue
+            if self._move_invocation(i):
+                self.draft.unfixable.pop(i, None)
+                self.reasons.pop(i, None)
+                moved = True
+        return moved
+
+    def _source_region_denied(self, a: InvocationAssessment) -> bool:
+        """Whether a Region deny refuses the call's first hop (made in its source Region, with no
+        bedrock:InferenceProfileArn): only moving the call can help there."""
+        built = self.draft.build()
+        for outcome in a.outcomes:
+            if outcome.allowed or outcome.check.inference_profile_arn is not None:
+                continue
+            if outcome.check.region != a.invocation.region:
+                continue
+            for entry in outcome.decision.decisive:
+                loc = self._locate(entry, built) if entry.effect == "Deny" else None
+                if loc is None or entry.index is None:
+                    continue
+                if region_clause(statements(self.draft.document(loc))[entry.index - 1]) is not None:
+                    return True
+        return False
+
+    def _invocation_regions(self, inv: Invocation) -> list[str]:
+        """Regions to move a call to, nearest first: the Regions of the scenario's other calls, the
+        Regions of its own geography, then every other Region of the partition."""
+        partition = self.catalog.partition_of(inv.region) or "aws"
+        known = [r.region for r in self.catalog.regions_in_partition(partition)]
+        home = self.catalog.region(inv.region)
+        geography = home.geography if home is not None else None
+        others = [c.region for c in self.draft.invocations if c.label != inv.label]
+        same = [
+            r for r in known if (info := self.catalog.region(r)) is not None and info.geography == geography
+        ]
+        return [r for r in dict.fromkeys([*others, *same, *known]) if r != inv.region]
+
+    def _move_invocation(self, i: int) -> bool:
+        """Send call ``i`` from another Region (with an id of the same model offered there when its own is
+        not): the first where the policies allow it as they stand, else the first where no Region deny
+        refuses its source hop (the other hops are fixed in the next rounds)."""
+        inv = self.draft.invocations[i]
+        apps = self.draft.build().application_profiles
+        fallback: tuple[str, Invocation] | None = None
+        for region in self._invocation_regions(inv):
+            moved = replace(inv, region=region)
+            for model in dict.fromkeys([inv.model, *model_candidates(moved, self.catalog, apps)]):
+                candidate = replace(moved, model=model)
+                a = self._assess(candidate)
+                if a.verdict == "allowed":
+                    self._set_region(i, candidate, "the policies allow the call from there as they stand")
+                    return True
+                if fallback is None and a.verdict == "denied" and not self._source_region_denied(a):
+                    fallback = (region, candidate)
+        if fallback is None:
+            return False
+        self._set_region(i, fallback[1], "no Region deny refuses it there (the other layers are fixed next)")
+        return True
+
+    def _set_region(self, i: int, new: Invocation, status: str) -> None:
+        inv = self.draft.invocations[i]
+        why = (
+            f"{inv.label}: call from {new.region} instead of {inv.region}: a Region deny refuses {inv.region} "
+            f"as the source Region, and {status} (set the client's Region)"
+        )
+        self.draft.set_invocation(
+            i, replace(inv, region=new.region), "region", inv.region, new.region, (why,)
+        )
+        if new.model != inv.model:
+            self.draft.set_invocation(
+                i,
+                new,
+                "model",
+                inv.model,
+                new.model,
+                (f"{inv.label}: send {new.model} instead of {inv.model}: offered from {new.region}",),
+            )
+
     def _loop(self) -> None:
         for _ in range(MAX_ROUNDS):
             assessments = self._assess_all()
@@ -605,6 +700,7 @@ class _Solver:
             # Invocations with a hop no exemption can admit (the source Region itself is denied) must not
             # keep the others from being fixed.
             stuck = sorted({b.invocation for b in blockers if b.check.inference_profile_arn is None})
+            self.region_blocked.update(self.draft.invocations[i].label for i in stuck)
             if stuck and len(stuck) < len(invs):
                 rest = [b for b in blockers if b.invocation not in stuck]
                 refusal = exempt_profiles(
@@ -1118,8 +1214,11 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         and (default_alt.status != "proven" or len(pinned_alt.changes) < len(default_alt.changes))
     ):
         alternatives.append((3, pinned_alt))
-    if scenario.client is not None and options.resolve_client is not None:
-        # Move the client's failing calls to another Region first (its own settings), when that is proven.
+    if (scenario.client is not None and options.resolve_client is not None) or any(
+        i < len(scenario.invocations) - _client_call_count(scenario) for i in targets
+    ):
+        # Move the failing calls to another Region first (a client section's own settings, or the
+        # invocation itself), when that passes its checks.
         move_alt = solve(Strategy("move", move_first=True)).alternative()
         if any(c.field == "region" for c in move_alt.client_changes) and move_alt.status == "proven":
             alternatives.append((4, move_alt))
@@ -1181,6 +1280,11 @@ def propose_fixes(scenario: Scenario, catalog: Catalog, options: FixOptions) -> 
         if scenario.invocations[i].label not in fixed_labels
     )
     return FixReport(**header, failing=failing, alternatives=tuple(final), unfixable=(*unfixable, *doomed))  # type: ignore[arg-type]
+
+
+def _client_call_count(scenario: Scenario) -> int:
+    resolution = scenario.client_resolution
+    return len(resolution.invocations) if resolution is not None else 0
 
 
 def _client_reason(a: InvocationAssessment) -> str:
