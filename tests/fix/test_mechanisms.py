@@ -37,6 +37,8 @@ EXPECTED = {
     "session-many-models.yaml": "session-grant",
     "two-layers.yaml": "identity-grant+scp-exemption",
     "vpce-policy-missing.yaml": "vpc-endpoint-grant",
+    "source-region-denied.yaml": "client-model+client-region+scp-exemption",
+    "source-region-denied-cris.yaml": "client-model+client-region",
 }
 
 

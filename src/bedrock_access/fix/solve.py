@@ -20,18 +20,18 @@ from bedrock_access.bedrock.checks import AuthorizationCheck, base_context, expa
 from bedrock_access.bedrock.invocation import AuthMode, Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.checking import attach_client_findings
+from bedrock_access.clients.editing import section_changes
+from bedrock_access.clients.editors import client_edits, pin_all
 from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.errors import InputError
 from bedrock_access.fix.client import (
     AUTH_FALLBACKS,
     base_model,
-    claude_code_env_updates,
     client_settings,
     model_candidates,
     scope_of,
     successor_candidates,
 )
-from bedrock_access.fix.client_edit import client_edits, section_changes
 from bedrock_access.fix.controltower import (
     CONTROL_ID,
     CONTROL_POLICY_NAME,
@@ -262,17 +262,14 @@ class _Solver:
         if self.options.resolve_client is None:
             self._undo_pins(changed, "the client settings cannot be read back here (no client resolver)")
             return False
-        if section.get("kind") == "claude-code" and all(
-            inv.auth == cur.auth for inv, cur in zip(mine, current, strict=False)
-        ):
-            env = dict(section.get("env") or {})
-            updates = claude_code_env_updates(env, [inv for _, inv in changed])
-            if updates:
-                patched = deep(section)
-                patched["env"] = {**env, **updates}
-                new = self._resolve(patched)
+        if all(inv.auth == cur.auth for inv, cur in zip(mine, current, strict=False)):
+            # A client with one setting per role (Claude Code's variables) pins every call at once.
+            edit = pin_all(section, [inv for _, inv in changed])
+            if edit is not None:
+                new = self._resolve(edit.section)
                 if new is not None:
-                    self._set_client(patched, new, updates)
+                    env = {p.removeprefix("env."): str(v) for p, v in edit.changes if p.startswith("env.")}
+                    self._set_client(edit.section, new, env)
                     return True
         patched = deep(section)
         new = resolution
