@@ -24,6 +24,7 @@ from bedrock_access.clients.editing import section_changes
 from bedrock_access.clients.editors import client_edits, pin_all
 from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.errors import InputError
+from bedrock_access.fix.calls import CallState
 from bedrock_access.fix.client import (
     AUTH_FALLBACKS,
     base_model,
@@ -180,14 +181,13 @@ class _Solver:
         self.options = options
         self.strategy = strategy
         self.original = original
-        self.targets = list(targets)  # indices into the draft's invocations (they move with the client)
         self.original_targets = list(targets)  # indices into the scenario's invocations
         self.draft = Draft(scenario)
         self.env = scenario.environment(now=options.now)
-        self.reasons: dict[int, list[str]] = {}
         self.handled_ct: set[int] = set()
         resolution = scenario.client_resolution
         self.n_explicit = len(scenario.invocations) - (len(resolution.invocations) if resolution else 0)
+        self.calls = CallState(scenario.invocations, self.n_explicit, targets)
         self.seen: set[tuple[_Key, tuple[tuple[int, str, str], ...]]] = set()
         # Labels of calls whose source Region a Region deny refuses (no exemption can admit them).
         self.region_blocked: set[str] = set()
@@ -210,10 +210,16 @@ class _Solver:
     def _assess_all(self) -> list[InvocationAssessment]:
         return [self._assess(inv) for inv in self.draft.invocations]
 
+    def key(self, i: int) -> str:
+        """The key of the draft's call ``i`` (see :mod:`bedrock_access.fix.calls`)."""
+        return self.calls.key(i, self.draft.invocations)
+
+    @property
+    def targets(self) -> list[int]:
+        return self.calls.targets(self.draft.invocations)
+
     def _reason(self, i: int, text: str) -> None:
-        reasons = self.reasons.setdefault(i, [])
-        if text not in reasons:
-            reasons.append(text)
+        self.calls.reason(self.key(i), text)
 
     # The loop -------------------------------------------------------------------------------------
 
@@ -305,7 +311,7 @@ class _Solver:
         assert resolution is not None
         for i, inv in changed:
             self.draft.invocations[i] = resolution.invocations[i - self.n_explicit]
-            self.draft.unfixable[i] = f"{inv.label}: {reason}"
+            self.calls.unfixable[self.key(i)] = f"{inv.label}: {reason}"
         self.draft.drop_client_changes([i for i, _ in changed])
 
     def _resolve(self, section: dict[str, Any]) -> ClientResolution | None:
@@ -319,28 +325,10 @@ class _Solver:
     def _set_client(
         self, patched: dict[str, Any], new: ClientResolution, updates: dict[str, str], why: str = ""
     ) -> None:
-        old_labels = [inv.label for inv in self.draft.invocations]
         invocations = [*self.draft.invocations[: self.n_explicit], *new.invocations]
         self.draft.set_client(patched, new, invocations, updates, why=why)
-        # Indices of the client's calls may move: carry the per-invocation state over by label.
-        index = {inv.label: j for j, inv in enumerate(invocations)}
-
-        def moved(i: int) -> int | None:
-            return i if i < self.n_explicit else index.get(old_labels[i])
-
-        self.draft.unfixable = {m: r for i, r in self.draft.unfixable.items() if (m := moved(i)) is not None}
-        self.reasons = {m: r for i, r in self.reasons.items() if (m := moved(i)) is not None}
-        self.draft.pinned = {m for i in self.draft.pinned if (m := moved(i)) is not None}
-        target_labels = {self.scenario.invocations[i].label for i in self.original_targets}
-        known = {inv.label for inv in self.scenario.invocations}
-        self.targets = sorted(
-            {*(i for i in self.targets if i < self.n_explicit)}
-            | {
-                j
-                for j, inv in enumerate(invocations)
-                if j >= self.n_explicit and (inv.label in target_labels or inv.label not in known)
-            }
-        )
+        # Per-call state is keyed by label: it follows the client's calls wherever they now stand.
+        self.calls.prune(invocations)
         self.seen.clear()
 
     # Moving a client's calls ----------------------------------------------------------------------
@@ -438,8 +426,8 @@ class _Solver:
         why = f"set {edit.describe()} in the {section.get('kind')} settings"
         self._set_client(edit.section, res, {}, why)
         for j in range(self.n_explicit, len(self.draft.invocations)):
-            if self.draft.unfixable.pop(j, None) is not None:
-                self.reasons.pop(j, None)
+            if self.calls.unfixable.pop(self.key(j), None) is not None:
+                self.calls.reasons.pop(self.key(j), None)
         return True
 
     def _move_clients(self, *, failing_only: bool = False) -> bool:
@@ -454,7 +442,7 @@ class _Solver:
                 for i in self.targets
                 if i >= self.n_explicit
                 and assessments[i].verdict != "allowed"
-                and (failing_only or i in self.draft.unfixable)
+                and (failing_only or self.key(i) in self.calls.unfixable)
             ]
             if not stuck or not any(self._move(i) for i in stuck[:1]):
                 break
@@ -473,11 +461,11 @@ class _Solver:
             if failing_only:
                 if not self._source_region_denied(assessments[i]):
                     continue
-            elif i not in self.draft.unfixable or label not in self.region_blocked:
+            elif self.key(i) not in self.calls.unfixable or label not in self.region_blocked:
                 continue
             if self._move_invocation(i):
-                self.draft.unfixable.pop(i, None)
-                self.reasons.pop(i, None)
+                self.calls.unfixable.pop(self.key(i), None)
+                self.calls.reasons.pop(self.key(i), None)
                 moved = True
         return moved
 
@@ -558,30 +546,32 @@ class _Solver:
             failing = [
                 i
                 for i in self.targets
-                if i not in self.draft.unfixable and assessments[i].verdict != "allowed"
+                if self.key(i) not in self.calls.unfixable and assessments[i].verdict != "allowed"
             ]
             if not failing:
                 break
             for i in failing:
                 if assessments[i].verdict == "invalid":
-                    self.draft.unfixable[i] = "; ".join(
+                    self.calls.unfixable[self.key(i)] = "; ".join(
                         f.message for f in assessments[i].findings if f.invalidates
                     )
-            groups = self._group(assessments, [i for i in failing if i not in self.draft.unfixable])
+            groups = self._group(assessments, [i for i in failing if self.key(i) not in self.calls.unfixable])
             progress = False
             for key in sorted(groups):
                 if self._handle(key, groups[key]):
                     progress = True
             if not progress:
                 for i in failing:
-                    if i not in self.draft.unfixable:
-                        self.draft.unfixable[i] = "; ".join(self.reasons.get(i, [])) or "no change found"
+                    if self.key(i) not in self.calls.unfixable:
+                        self.calls.unfixable[self.key(i)] = (
+                            "; ".join(self.calls.reasons.get(self.key(i), [])) or "no change found"
+                        )
                 break
         else:
             assessments = self._assess_all()
             for i in self.targets:
-                if assessments[i].verdict != "allowed" and i not in self.draft.unfixable:
-                    self.draft.unfixable[i] = "still failing after the maximum number of rounds"
+                if assessments[i].verdict != "allowed" and self.key(i) not in self.calls.unfixable:
+                    self.calls.unfixable[self.key(i)] = "still failing after the maximum number of rounds"
 
     def _group(
         self, assessments: Sequence[InvocationAssessment], failing: Sequence[int]
@@ -945,11 +935,11 @@ class _Solver:
                 "family offered there (a different model: make sure it is enabled in the account)"
             )
         self.draft.set_invocation(i, replace(inv, model=model), "model", inv.model, model, lines)
-        self.draft.pinned.add(i)
+        self.calls.pinned.add(self.key(i))
 
     def _pin(self, i: int, why: str) -> bool:
         """Pin to another id of the same model that the current policies allow as they stand."""
-        if i in self.draft.pinned:
+        if self.key(i) in self.calls.pinned:
             return False
         for model, a in self._candidates(i):
             if a.verdict == "allowed":
@@ -988,7 +978,7 @@ class _Solver:
                 why = "no id of this model is offered from this Region, and no policy can change that" + (
                     f" ({hints[0]})" if hints else ""
                 )
-            self.draft.unfixable[i] = f"{problem}; {why}"
+            self.calls.unfixable[self.key(i)] = f"{problem}; {why}"
             return
         allowed = [m for m, r in candidates if r.verdict == "allowed"]
         choice = allowed[0] if allowed else candidates[0][0]
@@ -1075,8 +1065,11 @@ class _Solver:
         proof = prove(
             self.scenario, after, self.original, self.original_targets, changes, self.catalog, self.options
         )
-        labels = {i: inv.label for i, inv in enumerate(after.invocations)}
-        unfixed = {labels.get(i, str(i)): (i, r) for i, r in self.draft.unfixable.items()}
+        unfixed: dict[str, tuple[int, str]] = {}
+        for key, reason in self.calls.unfixable.items():
+            i = self.calls.index_of(key, after.invocations)
+            if i is not None:
+                unfixed[after.invocations[i].label] = (i, reason)
         for p in proof.fixed.invocations:
             if not p.ok and p.label not in unfixed:
                 unfixed[p.label] = (p.index, p.blocked_after or "still failing")
