@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bedrock_access.bedrock.identifiers import IdentifierError, parse_identifier
+from bedrock_access.bedrock.identifiers import Identifier, IdentifierError, parse_identifier
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.clients.claude_code_settings import ROLE_ENV, session_env
@@ -23,26 +23,26 @@ AUTH_FALLBACKS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def base_model(model: str, app_profiles: Mapping[str, str]) -> str | None:
+def _identifier(model: str, app_profiles: Mapping[str, str]) -> Identifier | None:
+    """The parsed id, an application profile's copied profile in its place."""
     try:
         identifier = parse_identifier(model)
     except IdentifierError:
         return None
     if identifier.kind == "application-profile":
         copied = app_profiles.get(model)
-        return base_model(copied, app_profiles) if copied else None
-    return identifier.model_id
+        return _identifier(copied, app_profiles) if copied else None
+    return identifier
+
+
+def base_model(model: str, app_profiles: Mapping[str, str]) -> str | None:
+    identifier = _identifier(model, app_profiles)
+    return identifier.model_id if identifier is not None else None
 
 
 def scope_of(model: str, app_profiles: Mapping[str, str]) -> str | None:
-    try:
-        identifier = parse_identifier(model)
-    except IdentifierError:
-        return None
-    if identifier.kind == "application-profile":
-        copied = app_profiles.get(model)
-        return scope_of(copied, app_profiles) if copied else None
-    return identifier.scope
+    identifier = _identifier(model, app_profiles)
+    return identifier.scope if identifier is not None else None
 
 
 def model_candidates(invocation: Invocation, catalog: Catalog, app_profiles: Mapping[str, str]) -> list[str]:

@@ -38,7 +38,7 @@ from bedrock_access.fix.network import covered
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.parse import parse_policy
 from bedrock_access.iam.variables import ContextValue
-from bedrock_access.scenario.model import Scenario
+from bedrock_access.scenario.model import PolicyRef, Scenario
 
 NON_BEDROCK_ACTIONS = (
     "ec2:RunInstances",
@@ -78,15 +78,20 @@ class Probe:
     principal: str | None = None  # None: the scenario's caller
 
 
-def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
+def _refs(scenario: Scenario) -> list[PolicyRef]:
+    """Every policy of the scenario, in every layer."""
     refs = [*scenario.identity_policies]
     for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
         if ref is not None:
             refs.append(ref)
     for level in scenario.scp_levels or ():
         refs.extend(level.policies)
+    return refs
+
+
+def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
     out: list[str] = []
-    for ref in refs:
+    for ref in _refs(scenario):
         for stmt in statements(ref.document):
             for entry in condition_entries(stmt):
                 if entry.key.lower() == key.lower() and entry.base_operator == operator:
@@ -96,31 +101,19 @@ def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
 
 def _reads_key(scenario: Scenario, keys: Iterable[str]) -> bool:
     wanted = {k.lower() for k in keys}
-    refs = [*scenario.identity_policies]
-    for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
-        if ref is not None:
-            refs.append(ref)
-    for level in scenario.scp_levels or ():
-        refs.extend(level.policies)
     return any(
         clause.key.lower() in wanted
-        for ref in refs
+        for ref in _refs(scenario)
         for st in ref.policy.statements
         for clause in st.conditions
     )
 
 
 def _mentions_action(scenario: Scenario, action: str) -> bool:
-    refs = [*scenario.identity_policies]
-    for level in scenario.scp_levels or ():
-        refs.extend(level.policies)
-    for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
-        if ref is not None:
-            refs.append(ref)
     lowered = action.lower()
     return any(
         lowered in [a.lower() for a in (*(st.actions or ()), *(st.not_actions or ()))]
-        for ref in refs
+        for ref in _refs(scenario)
         for st in ref.policy.statements
     )
 

@@ -214,19 +214,11 @@ def _client_reason(a: InvocationAssessment) -> str:
 
 def _failing(i: int, a: InvocationAssessment) -> FailingInvocation:
     blocking = a.blocking
+    at: str | None = None
     if blocking is None and a.predicted_error is not None:  # decided by the client, not by IAM
-        return FailingInvocation(
-            index=i,
-            label=a.invocation.label,
-            model=a.invocation.model,
-            region=a.invocation.region,
-            verdict=a.verdict,
-            blocked_at=None,
-            decided_by=(a.predicted_error.message,),
-        )
-    if a.verdict == "invalid":
+        decided: tuple[str, ...] = (a.predicted_error.message,)
+    elif a.verdict == "invalid":
         decided = tuple(f.message for f in a.findings if f.invalidates)
-        at = None
     else:
         decided = tuple(describe(d) for d in blocking.decision.decisive) if blocking else ()
         at = blocking.check.hop if blocking else None
