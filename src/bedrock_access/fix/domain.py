@@ -271,7 +271,7 @@ def named_actions(policies: Iterable[tuple[str, Policy]], extra: Iterable[str]) 
                 if a == "*":
                     continue
                 names[fill(a.lower())] = None
-    for a in extra:
+    for a in sorted(extra):  # a frozenset: sorted, so that every run names the same representative
         names[a.lower()] = None
     names[UNNAMED_SERVICE_ACTION] = None
     return list(names)

@@ -31,7 +31,7 @@ from bedrock_access.bedrock.checks import Environment, expand
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.fix.client import scope_of
-from bedrock_access.fix.domain import build_domain
+from bedrock_access.fix.domain import DomainRequest, build_domain
 from bedrock_access.fix.model import CheckSummary, UnchangedProof
 from bedrock_access.fix.probes import (
     PRINCIPAL_VIEWS,
@@ -160,18 +160,30 @@ class DomainCheck:
         probes: list[Probe] = []
         infeasible = by_design = 0
         exempt = [compile_arn_atoms(atoms_of(p)) for p in question.exempt_by_design]
+        # Only the actions of the fixed calls can meet these: look at those of each request alone.
+        own_actions = {a for a, _, _ in intended}
+
+        def meets(
+            keys: set[tuple[str, str, str]],
+            request: DomainRequest,
+            resource: str,
+            ctx: Mapping[str, ContextValue],
+        ) -> bool:
+            actions = own_actions.intersection(request.actions)
+            if not actions:
+                return False
+            _, _, context = request_key("", resource, ctx)
+            return any((a, resource, context) in keys for a in actions)
+
         for request in domain.requests:
-            if any(request_key(a, request.resource, request.context) in intended for a in request.actions):
+            if meets(intended, request, request.resource, request.context):
                 continue
-            if any(
-                request_key(a, "*", _without_region(request.context)) in anywhere for a in request.actions
-            ):
+            if meets(anywhere, request, "*", _without_region(request.context)):
                 continue
             if set(request.actions) <= question.requested_actions:
                 continue  # asked for (--client-lists-models)
-            if _is_profile(request.resource) and any(
-                request_key(a, request.resource, _without_profile_key(request.context)) in intended_hops
-                for a in request.actions
+            if _is_profile(request.resource) and meets(
+                intended_hops, request, request.resource, _without_profile_key(request.context)
             ):
                 continue  # a fixed call's own profile hop: Bedrock, not the caller, sets the profile key
             if not _feasible(request.context, request.resource, question.catalog, apps):
