@@ -11,7 +11,7 @@ import pytest
 from bedrock_access.catalog import Catalog, load_catalog
 from bedrock_access.cli.fix import _client_resolver, _validator
 from bedrock_access.fix import FixOptions, FixReport, propose_fixes
-from bedrock_access.iam.service_data import rcp_supported_services
+from bedrock_access.iam.service_data import rcp_supported_services, service_actions
 from bedrock_access.scenario import load_scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,12 @@ def catalog() -> Catalog:
 def options() -> FixOptions:
     validator = _validator()
     assert validator is not None, "bedrock_access.iam.validate is expected to be present"
-    return FixOptions(now=NOW, rcp_services=rcp_supported_services(), validator=validator)
+    return FixOptions(
+        now=NOW,
+        rcp_services=rcp_supported_services(),
+        validator=validator,
+        bedrock_actions=frozenset(f"bedrock:{name}" for name in service_actions("bedrock") or ()),
+    )
 
 
 @pytest.fixture(scope="session")

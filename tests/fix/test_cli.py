@@ -25,14 +25,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(CT))
     assert code == 0
-    assert "Alternative 1 (recommended): ct-ou-control - PROVEN" in out
+    assert "Alternative 1 (recommended): ct-ou-control - CHECKED" in out
     assert "Alternative 2: ct-govern-regions - WIDENS" in out
     assert "control CT.MULTISERVICE.PV.1 parameters:" in out
     assert "--- a/policies/control-tower-region-deny-us-east-1.json" in out
     assert "fixed: yes: 2 of 2 failing invocations now allowed" in out
     assert "unchanged: yes:" in out
     assert "valid: yes:" in out
-    assert out.rstrip().endswith("Result: fixed: every failing invocation has a proven fix")
+    assert out.rstrip().endswith("Result: fixed: every failing invocation has a checked fix")
 
 
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:

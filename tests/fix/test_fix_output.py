@@ -31,7 +31,7 @@ def test_alternatives_are_listed_one_line_each_before_the_details(capsys):
     assert code == 0
     lines = text.splitlines()
     listed = lines.index("Alternatives: 2")
-    assert lines[listed + 1].startswith("  1. ct-ou-control (recommended): PROVEN:")
+    assert lines[listed + 1].startswith("  1. ct-ou-control (recommended): CHECKED:")
     assert any(line.startswith("  2. ct-govern-regions: WIDENS:") for line in lines[listed : listed + 6])
     assert listed < lines.index(next(line for line in lines if line.startswith("Alternative 1 ")))
 

@@ -37,6 +37,8 @@ EXPECTED = {
     "session-many-models.yaml": "session-grant",
     "two-layers.yaml": "identity-grant+scp-exemption",
     "vpce-policy-missing.yaml": "vpc-endpoint-grant",
+    "source-region-denied.yaml": "client-model+client-region+scp-exemption",
+    "source-region-denied-cris.yaml": "client-model+client-region",
 }
 
 
@@ -317,3 +319,26 @@ def test_client_section_is_pinned_and_read_back(fix: Callable[..., FixReport]) -
     assert any(p.verdict_before == "new" and p.verdict_after == "allowed" for p in proof.invocations)
     background = next(c for c in best.client_changes if c.label == "claude-code background")
     assert any("newest model of the same family" in line for line in background.explanation)
+
+
+def test_a_denied_source_region_is_fixed_by_moving_the_call(fix: Callable[..., FixReport]) -> None:
+    # The SCP already exempts us. profiles: calling from us-east-1 through the us. profile fixes it with no
+    # policy change, and approving the Regions (which widens) comes after it.
+    report = fix(FIXTURES / "source-region-denied-cris.yaml")
+    assert report.status == "fixed"
+    best = report.alternatives[0]
+    assert best.status == "proven" and not best.changes
+    moves = {c.field: (c.before, c.after) for c in best.client_changes}
+    assert moves["region"] == ("eu-west-1", "us-east-1")
+    assert moves["model"] == ("eu.anthropic.claude-sonnet-4-6", "us.anthropic.claude-sonnet-4-6")
+    assert [a.status for a in report.alternatives[1:]] in ([], ["widens"])
+
+
+def test_a_moved_call_gets_the_guardrail_change_its_new_route_needs(fix: Callable[..., FixReport]) -> None:
+    report = fix(FIXTURES / "source-region-denied.yaml")
+    assert report.status == "fixed"
+    best = report.alternatives[0]
+    assert best.name == "client-model+client-region+scp-exemption"
+    assert best.proof.fixed.passed and best.proof.unchanged.passed
+    (invocation,) = best.proof.fixed.invocations
+    assert invocation.verdict_before == "denied" and invocation.verdict_after == "allowed"

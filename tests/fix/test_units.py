@@ -281,3 +281,57 @@ def test_scp_quota_per_target_is_reported(catalog: Catalog, options: FixOptions)
     best = report.alternatives[0]
     assert best.name == "ct-ou-control"
     assert any("quota 5" in note for note in best.notes)
+
+
+def test_identity_grant_over_the_limit_moves_into_a_new_policy(catalog: Catalog, options: FixOptions) -> None:
+    # The policy that already grants Bedrock is near 6,144 characters: the missing grant, even compacted,
+    # does not fit, so it goes into a new policy BedrockAccessFix and the full policy stays as it is.
+    buckets = [
+        {
+            "Sid": f"Bucket{n}",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::team-data-bucket-{n:03d}/*",
+        }
+        for n in range(53)
+    ]
+    grant = {
+        "Sid": "Haiku",
+        "Effect": "Allow",
+        "Action": "bedrock:InvokeModel",
+        "Resource": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [grant, *buckets]}
+    assert 5800 < minified_size(policy) <= 6144
+    text = json.dumps(
+        {
+            "principal": "arn:aws:sts::111122223333:assumed-role/Dev/lee",
+            "identity_policies": [{"name": "NearlyFull", "document": policy}],
+            "invocations": [
+                {
+                    "label": "sonnet",
+                    "model": "us.anthropic.claude-sonnet-4-6",
+                    "region": "us-east-1",
+                    "operation": "InvokeModel",
+                }
+            ],
+        }
+    )
+    report = _fix_text(text, catalog, options)
+    best = report.alternatives[0]
+    assert best.status == "proven", (best.proof.validation, best.unfixed)
+    (change,) = best.changes
+    assert change.action == "add" and change.policy_name == "BedrockAccessFix"
+    assert change.location.index == 1 and change.within_limit
+    assert any(
+        "NearlyFull would grow to" in note and "new policy BedrockAccessFix" in note
+        for note in change.compaction
+    )
+    granted = {
+        r
+        for s in statements(dict(change.document))
+        for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    }
+    assert (
+        "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-6" in granted
+    )

@@ -12,12 +12,14 @@ least-privilege identity (or boundary, session, VPC endpoint) statements; a patc
 SCP that exempts only Bedrock invocations routed through the needed profiles (for Control Tower's
 landing-zone Region deny: the CT.MULTISERVICE.PV.1 parameters and a custom SCP); an IP allow-list guard
 that admits the caller's network; or the client settings that pin each role to a model id offered from
-its source Region. Every alternative is proven by the engine on a patched copy of the scenario: the
-failing invocations pass, and a probe set (other services in every Region, Bedrock outside the chosen
-geography, direct model calls, other networks) gets exactly the same decisions as before.
+its source Region. Every alternative is checked by the engine on a patched copy of the scenario: the
+failing invocations pass, and every request of the finite domain the policies name (their actions and
+Bedrock's, every Region, the resources, condition values and principals they name) plus a probe set
+(other services, other geographies, direct model calls, other networks) gets the same decision as
+before. The report says what each check covered and what it does not.
 
-Exit status: 0 every failing invocation got a proven fix (or nothing failed), 1 some could not be fixed
-or a proof failed, 2 input error.
+Exit status: 0 every failing invocation got a checked fix (or nothing failed), 1 some could not be fixed
+or a check failed, 2 input error.
 
   bedrock-access fix examples/control-tower-region-deny.yaml
   bedrock-access fix scenario.yaml --format json
@@ -100,7 +102,11 @@ def _options(args: argparse.Namespace) -> Any:
     from bedrock_access.errors import InputError
     from bedrock_access.fix.model import FixOptions
     from bedrock_access.iam.conditions.ip import parse_network
-    from bedrock_access.iam.service_data import rcp_supported_services, resource_type_prefixes
+    from bedrock_access.iam.service_data import (
+        rcp_supported_services,
+        resource_type_prefixes,
+        service_actions,
+    )
 
     for cidr in args.allow_cidr:
         if parse_network(cidr) is None:
@@ -123,6 +129,7 @@ def _options(args: argparse.Namespace) -> Any:
         resource_types=resource_type_prefixes,
         validator=_validator(),
         resolve_client=_client_resolver(args.scenario or ""),
+        bedrock_actions=frozenset(f"bedrock:{name}" for name in service_actions("bedrock") or ()),
     )
 
 
@@ -217,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         elif report.exit_code == 0:
             skipped = "nothing to write: every invocation is allowed"
         else:
-            skipped = f"{out} not written: not every failing invocation has a proven fix"
+            skipped = f"{out} not written: not every failing invocation has a checked fix"
     if args.format == "json":
         if written:
             doc["written"] = written

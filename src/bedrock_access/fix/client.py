@@ -12,47 +12,37 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bedrock_access.bedrock.identifiers import IdentifierError, parse_identifier
+from bedrock_access.bedrock.identifiers import Identifier, IdentifierError, parse_identifier
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
+from bedrock_access.clients.claude_code_settings import ROLE_ENV, session_env
 
 AUTH_FALLBACKS: Mapping[str, tuple[str, ...]] = {
     "bearer-long-term": ("bearer-short-term", "sigv4"),
     "bearer-short-term": ("sigv4",),
 }
 
-# Claude Code's settings for each role an invocation plays (docs: code.claude.com amazon-bedrock).
-ROLE_ENV: Mapping[str, str] = {
-    "main": "ANTHROPIC_MODEL",
-    "background": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
-    "haiku": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
-    "small-fast": "ANTHROPIC_DEFAULT_HAIKU_MODEL",
-    "sonnet": "ANTHROPIC_DEFAULT_SONNET_MODEL",
-    "opus": "ANTHROPIC_DEFAULT_OPUS_MODEL",
-    "subagent": "CLAUDE_CODE_SUBAGENT_MODEL",
-}
+
+def _identifier(model: str, app_profiles: Mapping[str, str]) -> Identifier | None:
+    """The parsed id, an application profile's copied profile in its place."""
+    try:
+        identifier = parse_identifier(model)
+    except IdentifierError:
+        return None
+    if identifier.kind == "application-profile":
+        copied = app_profiles.get(model)
+        return _identifier(copied, app_profiles) if copied else None
+    return identifier
 
 
 def base_model(model: str, app_profiles: Mapping[str, str]) -> str | None:
-    try:
-        identifier = parse_identifier(model)
-    except IdentifierError:
-        return None
-    if identifier.kind == "application-profile":
-        copied = app_profiles.get(model)
-        return base_model(copied, app_profiles) if copied else None
-    return identifier.model_id
+    identifier = _identifier(model, app_profiles)
+    return identifier.model_id if identifier is not None else None
 
 
 def scope_of(model: str, app_profiles: Mapping[str, str]) -> str | None:
-    try:
-        identifier = parse_identifier(model)
-    except IdentifierError:
-        return None
-    if identifier.kind == "application-profile":
-        copied = app_profiles.get(model)
-        return scope_of(copied, app_profiles) if copied else None
-    return identifier.scope
+    identifier = _identifier(model, app_profiles)
+    return identifier.scope if identifier is not None else None
 
 
 def model_candidates(invocation: Invocation, catalog: Catalog, app_profiles: Mapping[str, str]) -> list[str]:
@@ -122,33 +112,6 @@ def successor_candidates(
     return out
 
 
-def env_var_for(role: str | None, env: Mapping[str, Any]) -> str | None:
-    """The Claude Code variable that pins a role's model (the one the client reads first)."""
-    if role in ("background", "small-fast"):
-        return (
-            "ANTHROPIC_SMALL_FAST_MODEL"
-            if "ANTHROPIC_SMALL_FAST_MODEL" in env
-            else "ANTHROPIC_DEFAULT_HAIKU_MODEL"
-        )
-    if role == "explore":
-        return "ANTHROPIC_DEFAULT_HAIKU_MODEL"
-    if role == "plan":
-        return "ANTHROPIC_DEFAULT_OPUS_MODEL"
-    if role == "fable":
-        return "ANTHROPIC_DEFAULT_FABLE_MODEL"
-    return ROLE_ENV.get(role or "")
-
-
-def claude_code_env_updates(env: Mapping[str, Any], changed: Sequence[Invocation]) -> dict[str, str]:
-    """Variables to set so that Claude Code sends each changed invocation's model (first pin wins)."""
-    out: dict[str, str] = {}
-    for inv in changed:
-        var = env_var_for(inv.role, env)
-        if var is not None and var not in out:
-            out[var] = inv.model
-    return out
-
-
 def client_settings(
     invocations: Sequence[Invocation],
     *,
@@ -173,21 +136,10 @@ def client_settings(
     out: dict[str, Any] = {"pins": pins}
     if kind is not None and changes:
         out["client"] = {"kind": kind, "set": dict(changes)}
-    roles = [inv for inv in invocations if inv.role in ROLE_ENV]
-    if roles and kind in (None, "claude-code"):
-        env: dict[str, str] = {"CLAUDE_CODE_USE_BEDROCK": "1"}
-        regions = sorted({inv.region for inv in roles})
-        main = next((inv for inv in roles if inv.role == "main"), roles[0])
-        env["AWS_REGION"] = main.region
-        for inv in roles:
-            assert inv.role is not None
-            env.setdefault(ROLE_ENV[inv.role], inv.model)
-            if inv.role in ("background", "haiku", "small-fast") and inv.region != main.region:
-                env["ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"] = inv.region
-        if len(regions) > 2:
-            out["note"] = (
-                "the roles call from more than two Regions; Claude Code takes one Region per session"
-            )
+    if kind in (None, "claude-code") and any(inv.role in ROLE_ENV for inv in invocations):
+        env, note = session_env(invocations)
+        if note is not None:
+            out["note"] = note
         out["claude_code"] = {"env": env}
     if unset_api_key:
         out["unset"] = ["AWS_BEARER_TOKEN_BEDROCK"]

@@ -31,8 +31,6 @@ class Draft:
         self.invocations: list[Invocation] = list(base.invocations)
         self._client: dict[tuple[int, str], ClientChange] = {}
         self.notes: list[str] = []
-        self.unfixable: dict[int, str] = {}
-        self.pinned: set[int] = set()
         self.client_section: dict[str, Any] | None = deep(base.client) if base.client is not None else None
         self.client_resolution: ClientResolution | None = base.client_resolution
         self.env_updates: dict[str, str] = {}
@@ -214,7 +212,7 @@ class Draft:
             label=original.label,
             role=original.role,
             region=new.region,
-            field="model" if field == "model" else "auth",
+            field="model" if field == "model" else ("region" if field == "region" else "auth"),
             before=first.before if first is not None else before,
             after=after,
             explanation=(*(first.explanation if first is not None else ()), *explanation),

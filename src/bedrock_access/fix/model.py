@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from bedrock_access.clients.interface import ClientResolution
 from bedrock_access.iam.arn import TypePrefixes
+from bedrock_access.iam.compiled import CompileCache
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.model import Policy
 
@@ -83,7 +84,9 @@ class FixOptions:
     for the authorizer;
     ``validator``: the policy validator, when one is available; ``resolve_client``: re-reads a
     scenario's ``client:`` section (the I/O edge provides it), so that pinned models are proven through
-    the client's own settings.
+    the client's own settings; ``compile_cache``: compiled policies shared by every authorizer of one
+    run (``propose_fixes`` sets a fresh one); ``bedrock_actions``: Bedrock's action names (AWS's published
+    list), part of the domain the non-widening check covers.
     """
 
     allow_cidrs: tuple[str, ...] = ()
@@ -94,10 +97,17 @@ class FixOptions:
     resource_types: TypePrefixes | None = field(default=None, compare=False, hash=False)
     validator: Validator | None = field(default=None, compare=False, hash=False)
     resolve_client: ClientResolver | None = field(default=None, compare=False, hash=False)
+    compile_cache: CompileCache | None = field(default=None, compare=False, hash=False)
+    bedrock_actions: frozenset[str] = frozenset()
 
     def authorizer(self, policies: PolicySet) -> Authorizer:
         """An authorizer with the AWS service facts these options carry (every decision fix makes)."""
-        return Authorizer(policies, rcp_services=self.rcp_services, resource_types=self.resource_types)
+        return Authorizer(
+            policies,
+            rcp_services=self.rcp_services,
+            resource_types=self.resource_types,
+            cache=self.compile_cache,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +230,29 @@ class ProbeDifference:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckSummary:
+    """What one non-widening check decided: ``checked`` says in words what was covered, ``limits`` what
+    it does not cover (see :mod:`bedrock_access.fix.nonwidening`)."""
+
+    name: str
+    checked: str
+    requests: int
+    evaluations: int
+    differences: int
+    limits: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class UnchangedProof:
-    """The probe set decided before and after, in every view (the whole policy set and each layer)."""
+    """The probe set and the policies' own finite domain, decided before and after, in every view (the
+    whole policy set and each layer). ``checks`` names each check run and what it covered."""
 
     probes: int
     evaluations: int
     views: tuple[str, ...]
     categories: tuple[tuple[str, int], ...]
     differences: tuple[ProbeDifference, ...]
+    checks: tuple[CheckSummary, ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -38,7 +38,7 @@ from bedrock_access.fix.network import covered
 from bedrock_access.iam.engine import Authorizer, PolicySet
 from bedrock_access.iam.parse import parse_policy
 from bedrock_access.iam.variables import ContextValue
-from bedrock_access.scenario.model import Scenario
+from bedrock_access.scenario.model import PolicyRef, Scenario
 
 NON_BEDROCK_ACTIONS = (
     "ec2:RunInstances",
@@ -75,17 +75,23 @@ class Probe:
     context: Mapping[str, ContextValue]  # keys lowercased
     resource_account: str | None
     views: frozenset[str] | None = None  # None: every view
+    principal: str | None = None  # None: the scenario's caller
 
 
-def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
+def _refs(scenario: Scenario) -> list[PolicyRef]:
+    """Every policy of the scenario, in every layer."""
     refs = [*scenario.identity_policies]
     for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
         if ref is not None:
             refs.append(ref)
     for level in scenario.scp_levels or ():
         refs.extend(level.policies)
+    return refs
+
+
+def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
     out: list[str] = []
-    for ref in refs:
+    for ref in _refs(scenario):
         for stmt in statements(ref.document):
             for entry in condition_entries(stmt):
                 if entry.key.lower() == key.lower() and entry.base_operator == operator:
@@ -95,31 +101,19 @@ def _network_values(scenario: Scenario, key: str, operator: str) -> list[str]:
 
 def _reads_key(scenario: Scenario, keys: Iterable[str]) -> bool:
     wanted = {k.lower() for k in keys}
-    refs = [*scenario.identity_policies]
-    for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
-        if ref is not None:
-            refs.append(ref)
-    for level in scenario.scp_levels or ():
-        refs.extend(level.policies)
     return any(
         clause.key.lower() in wanted
-        for ref in refs
+        for ref in _refs(scenario)
         for st in ref.policy.statements
         for clause in st.conditions
     )
 
 
 def _mentions_action(scenario: Scenario, action: str) -> bool:
-    refs = [*scenario.identity_policies]
-    for level in scenario.scp_levels or ():
-        refs.extend(level.policies)
-    for ref in (scenario.permission_boundary, scenario.session_policy, scenario.vpc_endpoint_policy):
-        if ref is not None:
-            refs.append(ref)
     lowered = action.lower()
     return any(
         lowered in [a.lower() for a in (*(st.actions or ()), *(st.not_actions or ()))]
-        for ref in refs
+        for ref in _refs(scenario)
         for st in ref.policy.statements
     )
 
@@ -212,8 +206,8 @@ def build_probes(
     With ``admits_unspecified`` a change could admit ``aws:RequestedRegion`` ``unspecified``: the
     ``global-profile`` probes are added."""
     env = before.environment(now=now)
-    outside_envs = _outside_envs(before, after, env)
-    b = _Builder(outside_envs if network_changed else [env], catalog, outside=network_changed)
+    outside = outside_envs(before, after, env)
+    b = _Builder(outside if network_changed else [env], catalog, outside=network_changed)
     app_profiles = {**before.application_profiles, **after.application_profiles}
 
     regions = [r.region for r in catalog.regions_in_partition(env.caller.partition)]
@@ -287,7 +281,7 @@ def build_probes(
     network_keys = ("aws:SourceIp", "aws:SourceVpce", "aws:VpcSourceIp", "aws:SourceVpc")
     if network_changed or _reads_key(before, network_keys) or _reads_key(after, network_keys):
         for inv in fixed:
-            b.invocation("outside-network", inv, outside_envs)
+            b.invocation("outside-network", inv, outside)
 
     if _mentions_action(before, "bedrock:CallWithBearerToken") or any(inv.auth != "sigv4" for inv in fixed):
         for inv in fixed:
@@ -296,11 +290,11 @@ def build_probes(
                     b.invocation("api-key", replace(inv, auth=auth))
     # The fixed invocations' own requests are meant to change: a probe that repeats one is not a probe.
     intended = {
-        _request_key(c.action, c.resource, {k.lower(): v for k, v in c.context.items()})
+        request_key(c.action, c.resource, {k.lower(): v for k, v in c.context.items()})
         for inv in fixed
         for c in expand(inv, after.environment(now=now), catalog).checks
     }
-    return tuple(p for p in b.probes if _request_key(p.action, p.resource, p.context) not in intended)
+    return tuple(p for p in b.probes if request_key(p.action, p.resource, p.context) not in intended)
 
 
 def _global_probes(
@@ -337,11 +331,11 @@ def _global_probes(
                 b.request("global-profile", action, arn, UNSPECIFIED)
 
 
-def _request_key(action: str, resource: str, context: Mapping[str, ContextValue]) -> tuple[str, str, str]:
+def request_key(action: str, resource: str, context: Mapping[str, ContextValue]) -> tuple[str, str, str]:
     return (action.lower(), resource, repr(sorted((k, str(v)) for k, v in context.items())))
 
 
-def _outside_envs(before: Scenario, after: Scenario, env: Environment) -> list[Environment]:
+def outside_envs(before: Scenario, after: Scenario, env: Environment) -> list[Environment]:
     """The caller's identity from an address outside every allowed CIDR, and through a VPC endpoint
     no policy admits."""
     cidrs = [
@@ -387,7 +381,11 @@ def compare(
     probes: Sequence[Probe],
     *,
     make_authorizer: Callable[[PolicySet], Authorizer] = Authorizer,
+    access_only: bool = False,
 ) -> UnchangedProof:
+    """Decide every probe before and after in every view. A decision counts as changed when its outcome
+    differs or, with ``access_only``, when it is allowed on one side only (an explicit deny that becomes
+    an implicit one refuses the request just the same)."""
     principal = before.caller.principal
     views_before = views_of(before)
     views_after = views_of(after)
@@ -405,14 +403,20 @@ def compare(
         for probe in probes:
             if probe.views is not None and name not in probe.views:
                 continue
+            who = probe.principal or principal
             d1 = auth_before.authorize_normalized(
-                principal, probe.action, probe.resource, probe.context, probe.resource_account
+                who, probe.action, probe.resource, probe.context, probe.resource_account
             )
             d2 = auth_after.authorize_normalized(
-                principal, probe.action, probe.resource, probe.context, probe.resource_account
+                who, probe.action, probe.resource, probe.context, probe.resource_account
             )
             evaluations += 1
-            if d1.outcome != d2.outcome:
+            changed = (
+                (d1.outcome == "Allowed") != (d2.outcome == "Allowed")
+                if access_only
+                else d1.outcome != d2.outcome
+            )
+            if changed:
                 differences.append(
                     ProbeDifference(
                         probe.category,

@@ -2,8 +2,9 @@
 
 1. Fixed: every invocation is assessed again on the patched scenario (with any client change); the
    failing ones must be allowed now and the allowed ones must stay allowed.
-2. Unchanged: the probe set (:mod:`bedrock_access.fix.probes`) gets the same decision before and after,
-   in the whole policy set and in each layer alone.
+2. Unchanged: every request of the finite domain the policies name, and a probe set chosen from the
+   catalog, get the same decision before and after, in the whole policy set and in each layer alone
+   (:mod:`bedrock_access.fix.nonwidening`).
 3. Valid: each changed document parses, passes the validator when one is available, and fits AWS's
    size limit for its policy type.
 """
@@ -17,7 +18,8 @@ from bedrock_access.bedrock.assess import InvocationAssessment, assess
 from bedrock_access.bedrock.invocation import Invocation
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.errors import InputError
-from bedrock_access.fix.documents import VALIDATOR_TYPES
+from bedrock_access.fix.documents import VALIDATOR_TYPES, condition_entries, statements
+from bedrock_access.fix.grants import DISCOVERY_GET_ACTION, DISCOVERY_LIST_ACTIONS
 from bedrock_access.fix.model import (
     FixedProof,
     FixOptions,
@@ -26,7 +28,7 @@ from bedrock_access.fix.model import (
     Proof,
     ValidationProof,
 )
-from bedrock_access.fix.probes import build_probes, compare
+from bedrock_access.fix.nonwidening import WideningQuestion, check_unchanged
 from bedrock_access.iam.explain import describe
 from bedrock_access.iam.parse import PolicyError, parse_policy
 from bedrock_access.scenario.model import Scenario
@@ -179,6 +181,23 @@ def validate_changes(changes: Sequence[PolicyChange], options: FixOptions) -> Va
     )
 
 
+def _control_exemptions(changes: Sequence[PolicyChange]) -> tuple[str, ...]:
+    """Principal ARN patterns a modelled Control Tower control exempts whatever its parameters (its own
+    service roles): the control admits them by AWS's design, not by this fix's choice."""
+    out: list[str] = []
+    for change in changes:
+        if "ct-ou-control" not in change.kind.split("+") or change.parameters is None:
+            continue
+        for stmt in statements(change.document):
+            for entry in condition_entries(stmt):
+                if entry.key.lower() == "aws:principalarn" and entry.base_operator in (
+                    "arnnotlike",
+                    "stringnotlike",
+                ):
+                    out.extend(entry.values)
+    return tuple(dict.fromkeys(out))
+
+
 def prove(
     before: Scenario,
     after: Scenario,
@@ -195,15 +214,21 @@ def prove(
         for c in changes
         for k in c.kind.split("+")
     ) or any("unspecified" in json.dumps(dict(c.document)) for c in changes)
-    probes = build_probes(
-        before,
-        after,
-        fixed_invocations(before, after, targets),
-        original,
-        catalog,
+    question = WideningQuestion(
+        before=before,
+        after=after,
+        fixed=fixed_invocations(before, after, targets),
+        original=original,
+        catalog=catalog,
         now=options.now,
         network_changed=network_changed,
         admits_unspecified=admits_unspecified,
+        bedrock_actions=options.bedrock_actions,
+        make_authorizer=options.authorizer,
+        exempt_by_design=_control_exemptions(changes),
+        requested_actions=frozenset(a.lower() for a in (*DISCOVERY_LIST_ACTIONS, DISCOVERY_GET_ACTION))
+        if options.client_lists_models
+        else frozenset(),
     )
-    unchanged = compare(before, after, probes, make_authorizer=options.authorizer)
+    unchanged = check_unchanged(question)
     return Proof(fixed=fixed, unchanged=unchanged, validation=validate_changes(changes, options))

@@ -76,6 +76,19 @@ class Refusal:
     reason: str
 
 
+def _region_deny(
+    doc: dict[str, Any], index: int
+) -> tuple[list[dict[str, Any]], dict[str, Any], str, RegionClause] | Refusal:
+    """The document's statements, the Region deny at ``index``, its label and its Region condition."""
+    stmts = statements(doc)
+    stmt = stmts[index]
+    label = _label(stmt, index)
+    clause = region_clause(stmt)
+    if clause is None:
+        return Refusal(f"{label} has no aws:RequestedRegion condition")
+    return stmts, stmt, label, clause
+
+
 def profile_patterns(
     checks: Iterable[AuthorizationCheck], account: str, *, exact: bool = False
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -168,12 +181,10 @@ def exempt_profiles(
 ) -> Patch | Refusal:
     """Exempt the checks' profiles from the Region deny at ``Statement[index]``: the whole geography's
     profiles (an SCP), or exactly the profiles used (``exact``, for identity-side policies)."""
-    stmts = statements(doc)
-    stmt = stmts[index]
-    label = _label(stmt, index)
-    clause = region_clause(stmt)
-    if clause is None:
-        return Refusal(f"{label} has no aws:RequestedRegion condition")
+    found = _region_deny(doc, index)
+    if isinstance(found, Refusal):
+        return found
+    stmts, stmt, label, clause = found
     refused = _needs_profile(checks, label)
     if refused is not None:
         return refused
@@ -276,12 +287,10 @@ def approve_regions(
 ) -> Patch | Refusal:
     """Approve the Regions the checks were denied in: add them to the allow-list (or take them out of
     the deny-list). This widens the statement for every action in those Regions, by design."""
-    stmts = statements(doc)
-    stmt = stmts[index]
-    label = _label(stmt, index)
-    clause = region_clause(stmt)
-    if clause is None:
-        return Refusal(f"{label} has no aws:RequestedRegion condition")
+    found = _region_deny(doc, index)
+    if isinstance(found, Refusal):
+        return found
+    stmts, stmt, label, clause = found
     regions = sorted({c.region for c in checks})
     if governed and UNSPECIFIED in regions:
         return Refusal(

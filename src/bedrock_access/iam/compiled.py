@@ -23,6 +23,7 @@ _RESOURCELESS_OK = frozenset({"resource", "rcp", "vpce"})
 # is a managed identity policy. Session policies with one are refused (MalformedPolicyDocument); for
 # SCPs, RCPs, resource and endpoint policies AWS says nothing, so the pattern is read as written.
 _PADDED_TYPES = frozenset({"identity", "pb"})
+_NO_CONTEXT: Context = {}
 
 
 def compile_action_pattern(pattern: str) -> Matcher:
@@ -109,6 +110,7 @@ class CompiledStatement:
         "policy",
         "principal",
         "resource_any",
+        "resource_static",
         "slot",
         "statement",
     )
@@ -154,6 +156,11 @@ class CompiledStatement:
             and "*" in statement.resources
             and (statement.not_resources is None)
         )
+        # Resource patterns without policy variables: whether they match depends on the resource alone.
+        self.resource_static = (
+            not any("${" in p for p in (*(statement.resources or ()), *(statement.not_resources or ())))
+            or not variables_enabled
+        )
         self.slot = -1  # position of its layer in the owning authorizer, set there
         self.decisive: object = None  # the Decisive entry naming this statement, set by the authorizer
 
@@ -197,8 +204,38 @@ class PolicyRef:
     name: str
 
 
+class CompileCache:
+    """Compiled policies shared by several authorizers over the same parsed policies (``fix`` builds one
+    authorizer per draft and per proof view, and most of their policies are the same objects).
+
+    An entry is keyed by the policy object itself (held here, so its id stays unique), where it sits
+    (``ref``) and its layer slot, which fix a compiled statement's decisive entry.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, PolicyRef, int, int], tuple[Policy, CompiledPolicy]] = {}
+
+    def compiled(
+        self,
+        policy: Policy,
+        ref: PolicyRef,
+        slot: int,
+        type_prefixes: TypePrefixes | None,
+        build: Callable[[], CompiledPolicy],
+    ) -> CompiledPolicy:
+        key = (id(policy), ref, slot, id(type_prefixes))
+        found = self._entries.get(key)
+        if found is not None and found[0] is policy:
+            return found[1]
+        compiled = build()
+        self._entries[key] = (policy, compiled)
+        return compiled
+
+
 class CompiledPolicy:
-    __slots__ = ("_by_action", "policy", "ref", "statements")
+    __slots__ = ("_by_action", "_by_request", "policy", "ref", "statements")
 
     def __init__(self, policy: Policy, ref: PolicyRef, type_prefixes: TypePrefixes | None = None) -> None:
         self.policy = policy
@@ -207,6 +244,23 @@ class CompiledPolicy:
             CompiledStatement(self, s, policy.variables_enabled, type_prefixes) for s in policy.statements
         )
         self._by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+        self._by_request: dict[tuple[str, str], tuple[CompiledStatement, ...]] = {}
+
+    def on(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        """Statements of :meth:`for_action` less those whose variable-free Resource/NotResource rules
+        the resource out."""
+        key = (action, resource)
+        try:
+            return self._by_request[key]
+        except KeyError:
+            found = tuple(
+                s
+                for s in self.for_action(action)
+                if s.resource_any or not s.resource_static or s.matches_resource(resource, _NO_CONTEXT)
+            )
+            if len(self._by_request) < _MEMO_LIMIT:
+                self._by_request[key] = found
+            return found
 
     def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
         """Statements whose Action/NotAction covers the (lowercased) action."""

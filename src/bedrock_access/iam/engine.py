@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bedrock_access.iam.arn import TypePrefixes, parse_arn
-from bedrock_access.iam.compiled import CompiledPolicy, CompiledStatement, PolicyRef
+from bedrock_access.iam.compiled import CompileCache, CompiledPolicy, CompiledStatement, PolicyRef
 from bedrock_access.iam.model import Policy, Statement
 from bedrock_access.iam.principals import Caller, MatchKind, caller_of, with_principal_arn
 from bedrock_access.iam.variables import Context, ContextValue
@@ -190,7 +190,8 @@ class Authorizer:
     with ``None`` RCPs are applied to every service. ``resource_types`` gives each service's literal
     resource-type prefixes (``foundation-model/``...), which a Resource pattern may not wildcard; with
     ``None`` that rule is not applied. :func:`bedrock_access.iam.service_data.resource_type_prefixes`
-    provides both from AWS's published data.
+    provides both from AWS's published data. ``cache`` shares compiled policies between authorizers
+    built over the same parsed policies.
     """
 
     def __init__(
@@ -199,6 +200,7 @@ class Authorizer:
         *,
         rcp_services: frozenset[str] | None = None,
         resource_types: TypePrefixes | None = None,
+        cache: CompileCache | None = None,
     ) -> None:
         self.policies = policies
         self.rcp_services = rcp_services
@@ -234,11 +236,17 @@ class Authorizer:
             ordered.append((policies.session, PolicyRef("session", None, policies.session.name), _SESSION))
         self._compiled: list[CompiledPolicy] = []
         for policy, ref, slot in ordered:
-            compiled = CompiledPolicy(policy, ref, resource_types)
-            for stmt in compiled.statements:
-                stmt.slot = slot
-                stmt.decisive = _statement_entry(stmt)
-            self._compiled.append(compiled)
+
+            def build(policy: Policy = policy, ref: PolicyRef = ref, slot: int = slot) -> CompiledPolicy:
+                compiled = CompiledPolicy(policy, ref, resource_types)
+                for stmt in compiled.statements:
+                    stmt.slot = slot
+                    stmt.decisive = _statement_entry(stmt)
+                return compiled
+
+            self._compiled.append(
+                build() if cache is None else cache.compiled(policy, ref, slot, resource_types, build)
+            )
         self.condition_keys = frozenset(
             condition.clause.key.lower()
             for compiled_policy in self._compiled
@@ -246,6 +254,7 @@ class Authorizer:
             for condition in stmt.conditions
         )  # every context key some condition reads, lowercased
         self._candidates: dict[str, tuple[CompiledStatement, ...]] = {}
+        self._by_resource: dict[tuple[str, str], tuple[CompiledStatement, ...]] = {}
         self._resource_accounts: dict[str, str | None] = {}
 
     def statements_for(self, action: str) -> tuple[CompiledStatement, ...]:
@@ -300,6 +309,19 @@ class Authorizer:
                 if any(v.lower() not in ("true", "false") for v in values):
                     found.setdefault(lowered, condition.clause.key)
         return tuple(found.values())
+
+    def statements_on(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        """The statements of :meth:`statements_for` less those whose variable-free Resource/NotResource
+        rules the resource out (a policy of 10,000 statements is filtered once per resource, not once
+        per request)."""
+        key = (action, resource)
+        try:
+            return self._by_resource[key]
+        except KeyError:
+            found = tuple(s for policy in self._compiled for s in policy.on(action, resource))
+            if len(self._by_resource) < _MEMO_LIMIT:
+                self._by_resource[key] = found
+            return found
 
     # The public entry point ---------------------------------------------------------------------
 
@@ -360,7 +382,7 @@ class Authorizer:
         allows: list[list[CompiledStatement] | None] = [None] * self._slot_count
         resource_grants: list[tuple[CompiledStatement, MatchKind | bool]] = []
         vpce_granted = False
-        for stmt in self.statements_for(action):
+        for stmt in self.statements_on(action, resource):
             slot = stmt.slot
             if not active[slot]:
                 continue
@@ -370,7 +392,7 @@ class Authorizer:
                 if how is None or how is False:
                     continue
                 named = how
-            if not stmt.resource_any and not stmt.matches_resource(resource, ctx):
+            if not (stmt.resource_any or stmt.resource_static) and not stmt.matches_resource(resource, ctx):
                 continue
             for evaluate in stmt.evaluators:
                 if not evaluate(ctx):

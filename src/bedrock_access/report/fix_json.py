@@ -85,6 +85,17 @@ def proof_json(proof: Proof) -> dict[str, Any]:
             "views": list(unchanged.views),
             "categories": dict(unchanged.categories),
             "widened": len(unchanged.widened),
+            "checks": [
+                {
+                    "name": c.name,
+                    "checked": c.checked,
+                    "requests": c.requests,
+                    "evaluations": c.evaluations,
+                    "differences": c.differences,
+                    "not_covered": list(c.limits),
+                }
+                for c in unchanged.checks
+            ],
             "differences": [
                 {
                     "category": d.category,

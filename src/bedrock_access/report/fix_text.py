@@ -14,16 +14,16 @@ from bedrock_access.redact import redact as redact_text
 
 _MARK = {"denied": "DENIED", "invalid": "INVALID", "allowed": "ok"}
 _STATUS = {
-    "proven": "PROVEN (fixes every failing invocation, widens nothing)",
-    "widens": "WIDENS (fixes the failing invocations, but changes probe decisions)",
+    "proven": "CHECKED (fixes every failing invocation; no decision changed in the checks below)",
+    "widens": "WIDENS (fixes the failing invocations, but changes decisions in the checks below)",
     "incomplete": "INCOMPLETE (some failing invocations stay failing)",
     "invalid": "INVALID (a document fails validation or exceeds its size limit)",
 }
 _RESULT = {
     "nothing-to-fix": "nothing to fix: every invocation is allowed",
-    "fixed": "fixed: every failing invocation has a proven fix",
-    "partial": "partial: some failing invocations have no proven fix",
-    "unfixed": "unfixed: no proven fix",
+    "fixed": "fixed: every failing invocation has a checked fix",
+    "partial": "partial: some failing invocations have no checked fix",
+    "unfixed": "unfixed: no checked fix",
 }
 
 
@@ -106,7 +106,7 @@ def change_text(
 
 def proof_text(proof: Proof, max_differences: int) -> list[str]:
     fixed, unchanged, validation = proof.fixed, proof.unchanged, proof.validation
-    lines = ["  Proof (by the engine, on a patched copy of the scenario)"]
+    lines = ["  Checks (by the engine, on a patched copy of the scenario)"]
     regressions = fixed.regressions
     lines.append(
         f"    fixed: {'yes' if fixed.passed else 'NO'}: {fixed.fixed_count} of {fixed.target_count} failing "
@@ -130,12 +130,12 @@ def proof_text(proof: Proof, max_differences: int) -> list[str]:
     categories = ", ".join(f"{name} {count}" for name, count in unchanged.categories)
     if unchanged.passed:
         lines.append(
-            f"    unchanged: yes: {unchanged.probes:,} probes, {unchanged.evaluations:,} decisions in "
+            f"    unchanged: yes: {unchanged.probes:,} requests, {unchanged.evaluations:,} decisions in "
             f"{len(unchanged.views)} views ({', '.join(unchanged.views)}) identical before and after"
         )
     else:
         lines.append(
-            f"    unchanged: NO: {len(unchanged.differences):,} of {unchanged.evaluations:,} probe decisions "
+            f"    unchanged: NO: {len(unchanged.differences):,} of {unchanged.evaluations:,} decisions "
             f"differ ({len(unchanged.widened):,} widened)"
         )
         ordered = sorted(unchanged.differences, key=lambda d: not d.widened)
@@ -145,7 +145,10 @@ def proof_text(proof: Proof, max_differences: int) -> list[str]:
             lines.append(
                 f"      ... and {len(unchanged.differences) - max_differences:,} more (--format json)"
             )
-    lines.extend(_wrap(f"probes: {categories}", "      "))
+    for check in unchanged.checks:
+        lines.extend(_wrap(f"{check.name}: {check.checked}", "      - "))
+        lines.extend(_wrap(f"not covered: {'; '.join(check.limits)}", "        "))
+    lines.extend(_wrap(f"requests by category: {categories}", "      "))
     if validation.passed:
         checked = "validator finds no error" if validation.validator else "validator not available"
         lines.append(f"    valid: yes: every document parses, {checked}, every size within its limit")
