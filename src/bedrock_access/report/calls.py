@@ -92,7 +92,9 @@ def help_text(a: InvocationAssessment, source: str | None) -> str:
     if a.verdict == "denied" and a.predicted_error is not None and a.predicted_error.error_code:
         parts.append(f"AWS answers: {a.predicted_error.message.rstrip('.')}.")
     if a.verdict == "denied" and source:
-        parts.append(f"Run `bedrock-access fix {source}` for least-privilege changes, each checked by the engine.")
+        parts.append(
+            f"Run `bedrock-access fix {source}` for least-privilege changes, each checked by the engine."
+        )
     return " ".join(parts) or "See the `check` text report for the checks and their decisions."
 
 
