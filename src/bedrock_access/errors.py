@@ -1,6 +1,8 @@
-"""The one error type the CLI turns into a one-line message and exit code 2."""
+"""The one error type the CLI turns into a one-line message and exit code 2, and the helpers its messages use."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class InputError(Exception):
@@ -24,6 +26,23 @@ class InputError(Exception):
         if self.field:
             where = f"{where}: {self.field}" if where else self.field
         return f"{where}: {self.message}" if where else self.message
+
+
+def value_kind(value: object) -> str:
+    """What a parsed JSON value is, in the words an error message uses ("a string", "a list"...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "an object"
 
 
 def quote_excerpt(value: str, limit: int = 80) -> str:

@@ -10,11 +10,14 @@ for ``explain``, and offers :func:`explain_message`, the one call for "explain o
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bedrock_access.bedrock.error_explain import DestinationsOf, Explanation, explain_parsed
 from bedrock_access.bedrock.error_scan import ParsedError, parse_error
 from bedrock_access.bedrock.paste import readable
+from bedrock_access.catalog.model import Catalog
 from bedrock_access.clients.advice import advice_for, wrapper_of
+from bedrock_access.scenario.model import Scenario
 
 
 def explain_error(
@@ -67,3 +70,42 @@ def explain_message(
         fixes=tuple(readable(fix) for fix in explanation.fixes),
     )
     return ExplainedMessage(parsed, who, explanation)
+
+
+class ScenarioReevaluation:
+    """A parsed denial decided again under a scenario, naming the statement (``explain --scenario``).
+    The scenario's calls are assessed once, so many errors can be named against it."""
+
+    def __init__(self, path: str, scenario: Scenario, catalog: Catalog) -> None:
+        from bedrock_access.bedrock.assess import assess
+        from bedrock_access.iam.service_data import aws_authorizer
+
+        self.path = path
+        self._authorizer = aws_authorizer(scenario.policy_set())
+        self._env = scenario.environment()
+        self._assessments = [
+            assess(inv, self._env, catalog, self._authorizer) for inv in scenario.invocations
+        ]
+
+    def of(self, parsed: ParsedError) -> dict[str, Any]:
+        from bedrock_access.bedrock.reevaluate import reevaluate
+        from bedrock_access.iam.explain import describe
+
+        result = reevaluate(parsed, self._assessments, self._env, self._authorizer)
+        if result is None:
+            return {
+                "path": self.path,
+                "evaluated": False,
+                "note": "the error names no action and resource to re-evaluate",
+            }
+        return {
+            "path": self.path,
+            "evaluated": True,
+            "decision": result.decision.outcome,
+            "reproduced": result.reproduced,
+            "invocation": result.invocation_label,
+            "hop": result.hop,
+            "decided_by": [d.to_json() for d in result.decision.decisive],
+            "statements": [describe(d) for d in result.decision.decisive],
+            "note": result.note,
+        }

@@ -193,34 +193,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reevaluate(path: str, parsed: Any, catalog: Any) -> dict[str, Any]:
-    from bedrock_access.bedrock.assess import assess
-    from bedrock_access.bedrock.reevaluate import reevaluate
-    from bedrock_access.iam.explain import describe
-    from bedrock_access.iam.service_data import aws_authorizer
+    from bedrock_access.explaining import ScenarioReevaluation
     from bedrock_access.scenario import load_scenario
 
-    scenario = load_scenario(path)
-    authorizer = aws_authorizer(scenario.policy_set())
-    env = scenario.environment()
-    assessments = [assess(inv, env, catalog, authorizer) for inv in scenario.invocations]
-    result = reevaluate(parsed, assessments, env, authorizer)
-    if result is None:
-        return {
-            "path": path,
-            "evaluated": False,
-            "note": "the error names no action and resource to re-evaluate",
-        }
-    return {
-        "path": path,
-        "evaluated": True,
-        "decision": result.decision.outcome,
-        "reproduced": result.reproduced,
-        "invocation": result.invocation_label,
-        "hop": result.hop,
-        "decided_by": [d.to_json() for d in result.decision.decisive],
-        "statements": [describe(d) for d in result.decision.decisive],
-        "note": result.note,
-    }
+    return ScenarioReevaluation(path, load_scenario(path), catalog).of(parsed)
 
 
 def _text(doc: dict[str, Any]) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 from bedrock_access.bedrock.error_scan import ParsedError, parse_error
 from bedrock_access.catalog.model import Catalog
 from bedrock_access.cloudtrail.records import FailedCall
-from bedrock_access.explaining import explain_error
+from bedrock_access.explaining import ScenarioReevaluation, explain_error
 from bedrock_access.scenario.model import Scenario
 
 MAX_CACHED = 16_384
@@ -160,37 +160,10 @@ class ScenarioNamer:
 
     def __init__(self, path: str, catalog: Catalog, scenario: Scenario | None = None) -> None:
         """``scenario``: one already built (a snapshot principal's); else the file at ``path``."""
-        from bedrock_access.bedrock.assess import assess
-        from bedrock_access.iam.service_data import aws_authorizer
         from bedrock_access.scenario import load_scenario
 
-        self.path = path
         scenario = scenario if scenario is not None else load_scenario(path)
-        self._authorizer = aws_authorizer(scenario.policy_set())
-        self._env = scenario.environment()
-        self._assessments = [
-            assess(inv, self._env, catalog, self._authorizer) for inv in scenario.invocations
-        ]
+        self._reevaluation = ScenarioReevaluation(path, scenario, catalog)
 
     def name(self, explanation: CallExplanation) -> dict[str, Any]:
-        from bedrock_access.bedrock.reevaluate import reevaluate
-        from bedrock_access.iam.explain import describe
-
-        result = reevaluate(explanation.parsed, self._assessments, self._env, self._authorizer)
-        if result is None:
-            return {
-                "path": self.path,
-                "evaluated": False,
-                "note": "the error names no action and resource to re-evaluate",
-            }
-        return {
-            "path": self.path,
-            "evaluated": True,
-            "decision": result.decision.outcome,
-            "reproduced": result.reproduced,
-            "invocation": result.invocation_label,
-            "hop": result.hop,
-            "decided_by": [d.to_json() for d in result.decision.decisive],
-            "statements": [describe(d) for d in result.decision.decisive],
-            "note": result.note,
-        }
+        return self._reevaluation.of(explanation.parsed)

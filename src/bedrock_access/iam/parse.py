@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bedrock_access.errors import InputError
+from bedrock_access.errors import InputError, value_kind
 from bedrock_access.iam.model import (
     VERSION_2008,
     VERSION_2012,
@@ -113,7 +113,7 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
     except SavedOutputError as exc:
         raise PolicyError(name, "", str(exc)) from None
     if not isinstance(doc, Mapping):
-        raise PolicyError(name, "", f"a policy document must be a JSON object, not {_kind(doc)}")
+        raise PolicyError(name, "", f"a policy document must be a JSON object, not {value_kind(doc)}")
     if not _depth_ok(doc, MAX_DEPTH):
         raise PolicyError(name, "", f"document is nested deeper than {MAX_DEPTH} levels")
     size = _minified_size(doc)
@@ -128,7 +128,7 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
         raise PolicyError(name, "Version", f"must be {VERSION_2012!r} or {VERSION_2008!r}, not {version!r}")
     policy_id = doc.get("Id")
     if policy_id is not None and not isinstance(policy_id, str):
-        raise PolicyError(name, "Id", f"must be a string, not {_kind(policy_id)}")
+        raise PolicyError(name, "Id", f"must be a string, not {value_kind(policy_id)}")
     if "Statement" not in doc:
         raise PolicyError(name, "Statement", "missing")
     raw_statements = doc["Statement"]
@@ -140,7 +140,7 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
         single = False
     else:
         raise PolicyError(
-            name, "Statement", f"must be an object or a list of objects, not {_kind(raw_statements)}"
+            name, "Statement", f"must be an object or a list of objects, not {value_kind(raw_statements)}"
         )
     statements = tuple(
         _statement(name, "Statement" if single else f"Statement[{i}]", i + 1, raw)
@@ -157,22 +157,6 @@ def parse_policy(document: str | bytes | Mapping[str, Any], *, name: str) -> Pol
     )
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
 def _string_list(policy: str, path: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -180,23 +164,23 @@ def _string_list(policy: str, path: str, value: Any) -> tuple[str, ...]:
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise PolicyError(policy, f"{path}[{i}]", f"must be a string, not {_kind(item)}")
+                raise PolicyError(policy, f"{path}[{i}]", f"must be a string, not {value_kind(item)}")
             out.append(item)
         if not out:
             raise PolicyError(policy, path, "must not be an empty list")
         return tuple(out)
-    raise PolicyError(policy, path, f"must be a string or a list of strings, not {_kind(value)}")
+    raise PolicyError(policy, path, f"must be a string or a list of strings, not {value_kind(value)}")
 
 
 def _statement(policy: str, path: str, index: int, raw: Any) -> Statement:
     if not isinstance(raw, Mapping):
-        raise PolicyError(policy, path, f"a statement must be an object, not {_kind(raw)}")
+        raise PolicyError(policy, path, f"a statement must be an object, not {value_kind(raw)}")
     for key in raw:
         if key not in _STATEMENT_KEYS:
             raise PolicyError(policy, f"{path}.{key}", "unknown statement element")
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
-        raise PolicyError(policy, f"{path}.Sid", f"must be a string, not {_kind(sid)}")
+        raise PolicyError(policy, f"{path}.Sid", f"must be a string, not {value_kind(sid)}")
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
         if effect is None:
@@ -237,7 +221,9 @@ def _principal(policy: str, path: str, raw: Any) -> PrincipalSpec:
     if raw == "*":
         return PrincipalSpec(wildcard=True, entries={})
     if not isinstance(raw, Mapping):
-        raise PolicyError(policy, path, f'must be "*" or an object such as {{"AWS": ...}}, not {_kind(raw)}')
+        raise PolicyError(
+            policy, path, f'must be "*" or an object such as {{"AWS": ...}}, not {value_kind(raw)}'
+        )
     entries: dict[str, tuple[str, ...]] = {}
     for kind, values in raw.items():
         if kind not in ("AWS", "Service", "Federated", "CanonicalUser"):
@@ -257,18 +243,20 @@ def _condition_value(policy: str, path: str, value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     raise PolicyError(
-        policy, path, f"a condition value must be a string, number or boolean, not {_kind(value)}"
+        policy, path, f"a condition value must be a string, number or boolean, not {value_kind(value)}"
     )
 
 
 def _conditions(policy: str, path: str, raw: Any) -> tuple[ConditionClause, ...]:
     if not isinstance(raw, Mapping):
-        raise PolicyError(policy, path, f"must be an object of operators, not {_kind(raw)}")
+        raise PolicyError(policy, path, f"must be an object of operators, not {value_kind(raw)}")
     clauses: list[ConditionClause] = []
     for operator, block in raw.items():
         op_path = f"{path}.{operator}"
         if not isinstance(block, Mapping):
-            raise PolicyError(policy, op_path, f"must be an object of condition keys, not {_kind(block)}")
+            raise PolicyError(
+                policy, op_path, f"must be an object of condition keys, not {value_kind(block)}"
+            )
         if not block:
             raise PolicyError(policy, op_path, "has no condition keys")
         for key, values in block.items():

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from bedrock_access.errors import InputError
+from bedrock_access.errors import InputError, value_kind
 from bedrock_access.org.model import (
     PERMISSION_SET_INLINE_POLICY,
     SNAPSHOT_FORMAT,
@@ -68,19 +68,19 @@ class _File:
 
     def mapping(self, value: Any, field: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(field, f"must be an object, not {_kind(value)}")
+            raise self.fail(field, f"must be an object, not {value_kind(value)}")
         return value
 
     def listing(self, value: Any, field: str) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self.fail(field, f"must be a list, not {_kind(value)}")
+            raise self.fail(field, f"must be a list, not {value_kind(value)}")
         return value
 
     def string(self, value: Any, field: str) -> str:
         if not isinstance(value, str) or not value:
-            raise self.fail(field, f"must be a non-empty string, not {_kind(value)}")
+            raise self.fail(field, f"must be a non-empty string, not {value_kind(value)}")
         return value
 
     def opt_string(self, value: Any, field: str) -> str | None:
@@ -102,20 +102,6 @@ class _File:
             except json.JSONDecodeError as exc:
                 raise self.fail(field, f"policy document is not valid JSON: {exc.msg}") from None
         return self.mapping(value, field)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def document_key(name: str, document: Mapping[str, Any] | None) -> str:
