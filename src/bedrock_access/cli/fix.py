@@ -1,4 +1,4 @@
-"""``bedrock-access fix``: proven changes that make a scenario's failing Bedrock calls work."""
+"""``bedrock-access fix``: checked changes that make a scenario's failing Bedrock calls work."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ or a check failed, 2 input error.
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "fix",
-        help="propose proven policy or client changes for failing Bedrock calls",
+        help="propose policy or client changes for failing Bedrock calls, each checked by the engine",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,4 +1,4 @@
-"""``bedrock-access fix``: proven changes that make failing Bedrock invocations work.
+"""``bedrock-access fix``: checked changes that make failing Bedrock invocations work.
 
 Start with :func:`propose_fixes`; everything here is pure (no I/O) except :mod:`bedrock_access.fix.writer`,
 which writes ``--out``. See docs/fix.md.

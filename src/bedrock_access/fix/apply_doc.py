@@ -169,7 +169,7 @@ def apply_markdown(
         "",
         f"{alt.summary[:1].upper()}{alt.summary[1:]}.",
         "",
-        f"Proposed by `bedrock-access fix {scenario_source}` and proven on `scenario.yaml` in this folder:",
+        f"Proposed by `bedrock-access fix {scenario_source}` and checked on `scenario.yaml` in this folder:",
         "`bedrock-access check scenario.yaml` shows every call allowed. Run the commands from this folder,",
         "with credentials of the organization's management account (SCPs, Control Tower) or of the",
         "account that owns the role (IAM).",

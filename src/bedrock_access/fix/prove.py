@@ -140,7 +140,9 @@ def client_errors(before: Scenario, after: Scenario, options: FixOptions) -> tup
             )
     for call in written:
         if call not in proven:
-            out.append(f"{call[0]}: the client section as written sends {call[1]} from {call[2]}, not proven")
+            out.append(
+                f"{call[0]}: the client section as written sends {call[1]} from {call[2]}, not checked"
+            )
     return tuple(out)
 
 

@@ -55,7 +55,7 @@ def check_sarif(runs: Sequence[LocatedRun]) -> dict[str, Any]:
                     "help": {
                         "text": (f"For example: {hint}. " if hint else "")
                         + "Run `bedrock-access check` on the scenario for the checks and their "
-                        "decisions, and `bedrock-access fix` for proven changes (docs/fix.md)."
+                        "decisions, and `bedrock-access fix` for changes checked by the engine (docs/fix.md)."
                     },
                     "defaultConfiguration": {"level": "error"},
                 }
