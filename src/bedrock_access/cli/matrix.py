@@ -132,6 +132,12 @@ def write_report(matrix: Any, fmt: str, output: str | None, catalog_snapshot: st
         else:
             write_text(matrix, out, catalog_snapshot=catalog_snapshot)
 
+    write_output(output, emit)
+
+
+def write_output(output: str | None, emit: Any) -> None:
+    """``emit(stream)`` to standard output, or to the file ``output`` written atomically (a run that
+    fails leaves nothing half-written)."""
     if output is None:
         emit(sys.stdout)
         return

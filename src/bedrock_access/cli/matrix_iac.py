@@ -5,7 +5,6 @@ cells that change are reported."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -90,12 +89,9 @@ def run(args: argparse.Namespace, snapshot: Any, decide: Any, catalog_snapshot: 
         text = _markdown(rows, notes, args.terraform_plan, matrix_after.cell_count)
     else:
         text = _text(rows, notes, args.terraform_plan, matrix_after.cell_count)
-    if args.output:
-        from pathlib import Path
+    from bedrock_access.cli.matrix import write_output
 
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, lambda out: out.write(text))
     if args.fail_on == "regression":
         return 1 if any(c.regression for c in changes) else 0
     return 0 if all(c.verdict == "allowed" for c in matrix_after.cells()) else 1
