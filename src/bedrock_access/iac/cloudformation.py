@@ -16,19 +16,17 @@ from typing import Any
 
 from bedrock_access.errors import InputError
 from bedrock_access.iac.model import (
+    ORG_POLICY_KINDS,
     IacChange,
     IacPolicy,
     IacSide,
     OrgAttachment,
-    OrgPolicyKind,
     PrincipalLayers,
+    customer_managed_policy,
+    managed_policy_by_arn,
 )
 from bedrock_access.org.model import PERMISSION_SET_INLINE_POLICY
 
-_ORG_KINDS: Mapping[str, OrgPolicyKind] = {
-    "SERVICE_CONTROL_POLICY": "scp",
-    "RESOURCE_CONTROL_POLICY": "rcp",
-}
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
@@ -226,7 +224,7 @@ def read_template(
             except Unknown:
                 notes.append(f"{logical}: its Condition is known only after deployment; taken as true")
         if kind == "AWS::Organizations::Policy":
-            org_kind = _ORG_KINDS.get(str(prop(logical, props, "Type") or ""))
+            org_kind = ORG_POLICY_KINDS.get(str(prop(logical, props, "Type") or ""))
             if org_kind is None:
                 continue
             doc = policy(logical, "Content", prop(logical, props, "Name"), prop(logical, props, "Content"))
@@ -285,14 +283,16 @@ def read_template(
                 identity.append(_arn_only(logical, str(arn)))
             for ref in prop(logical, props, "CustomerManagedPolicyReferences") or []:
                 if isinstance(ref, dict) and ref.get("Name"):
-                    identity.append(_customer(logical, str(ref["Name"])))
+                    identity.append(customer_managed_policy(logical, str(ref["Name"])))
             boundary = None
             spec = prop(logical, props, "PermissionsBoundary")
             if isinstance(spec, dict):
                 if spec.get("ManagedPolicyArn"):
                     boundary = _arn_only(logical, str(spec["ManagedPolicyArn"]))
                 elif isinstance(spec.get("CustomerManagedPolicyReference"), dict):
-                    boundary = _customer(logical, str(spec["CustomerManagedPolicyReference"].get("Name")))
+                    boundary = customer_managed_policy(
+                        logical, str(spec["CustomerManagedPolicyReference"].get("Name"))
+                    )
             sets[name] = PrincipalLayers(tuple(identity), boundary, "PermissionsBoundary" in props)
     return IacSide(
         org=tuple(org),
@@ -330,18 +330,7 @@ def _by_arn(
 
 
 def _arn_only(logical: str, arn: str) -> IacPolicy:
-    return IacPolicy(
-        logical,
-        arn.rsplit("/", 1)[-1],
-        None,
-        unknown=f"{logical}: the document of {arn} is not in the template",
-    )
-
-
-def _customer(logical: str, name: str) -> IacPolicy:
-    return IacPolicy(
-        logical, name, None, unknown=f"{logical}: customer managed policy {name} lives in each account"
-    )
+    return managed_policy_by_arn(logical, arn, "template")
 
 
 def read_templates(

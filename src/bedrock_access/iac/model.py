@@ -8,6 +8,13 @@ from typing import Any, Literal
 
 OrgPolicyKind = Literal["scp", "rcp"]
 
+# The AWS Organizations policy types that authorize; tag, backup and AI opt-out policies do not.
+ORG_POLICY_KINDS: Mapping[str, OrgPolicyKind] = {
+    "SERVICE_CONTROL_POLICY": "scp",
+    "RESOURCE_CONTROL_POLICY": "rcp",
+}
+ORG_POLICY_TYPES: Mapping[OrgPolicyKind, str] = {kind: t for t, kind in ORG_POLICY_KINDS.items()}
+
 
 @dataclass(frozen=True, slots=True)
 class IacPolicy:
@@ -73,3 +80,21 @@ class IacChange:
     kind: Literal["terraform", "cloudformation"]
     before: IacSide | None
     after: IacSide
+
+
+def managed_policy_by_arn(address: str, arn: str, where: str) -> IacPolicy:
+    """A managed policy the code names only by ARN (an AWS-managed one, or one it does not define):
+    its document is not in the ``where`` (plan, template), so it is unknown, never guessed."""
+    return IacPolicy(
+        address,
+        arn.rsplit("/", 1)[-1],
+        None,
+        unknown=f"{address}: the document of {arn} is not in the {where}",
+    )
+
+
+def customer_managed_policy(address: str, name: str) -> IacPolicy:
+    """A customer managed policy a permission set references by name: each account holds its own."""
+    return IacPolicy(
+        address, name, None, unknown=f"{address}: customer managed policy {name} lives in each account"
+    )

@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bedrock_access.iac.model import IacChange, IacPolicy, IacSide, PrincipalLayers
+from bedrock_access.iac.model import ORG_POLICY_TYPES, IacChange, IacPolicy, IacSide, PrincipalLayers
 from bedrock_access.iac.overlay import merge_managed, policy_document
 from bedrock_access.matrix.decide import Cell, Matrix
 from bedrock_access.org.load import document_key
 from bedrock_access.org.model import OrgPolicy, PolicyDocument, Principal, Snapshot
-
-_ORG_TYPES = {"scp": "SERVICE_CONTROL_POLICY", "rcp": "RESOURCE_CONTROL_POLICY"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,7 @@ def overlay_snapshot(snapshot: Snapshot, change: IacChange, side: IacSide) -> Ov
             merge.notes.append(f"{attachment.address}: target {attachment.target} is not in the snapshot")
             continue
         by_name.setdefault(attachment.policy.name, []).append(attachment.target)
-        kinds[attachment.policy.name] = _ORG_TYPES[attachment.kind]
+        kinds[attachment.policy.name] = ORG_POLICY_TYPES[attachment.kind]
         docs[attachment.policy.name] = attachment.policy
     existing = {p.name: p for p in snapshot.policies}
     for name, targets in by_name.items():

@@ -15,20 +15,18 @@ from typing import Any
 
 from bedrock_access.errors import InputError
 from bedrock_access.iac.model import (
+    ORG_POLICY_KINDS,
     EndpointPolicy,
     IacChange,
     IacPolicy,
     IacSide,
     OrgAttachment,
-    OrgPolicyKind,
     PrincipalLayers,
+    customer_managed_policy,
+    managed_policy_by_arn,
 )
 from bedrock_access.org.model import PERMISSION_SET_INLINE_POLICY
 
-_ORG_KINDS: Mapping[str, OrgPolicyKind] = {
-    "SERVICE_CONTROL_POLICY": "scp",
-    "RESOURCE_CONTROL_POLICY": "rcp",
-}
 _INDEX = re.compile(r"\[[^\]]*\]")
 _OWN_KEY = re.compile(r"\[[^\]]*\]$")
 _UNKNOWN = object()  # an attribute whose value is known only after apply
@@ -240,7 +238,7 @@ def _org(side: _Side, notes: list[str]) -> tuple[OrgAttachment, ...]:
             )
             continue
         policy_resource = matches[0]
-        kind = _ORG_KINDS.get(str(side.value(policy_resource, "type") or "SERVICE_CONTROL_POLICY"))
+        kind = ORG_POLICY_KINDS.get(str(side.value(policy_resource, "type") or "SERVICE_CONTROL_POLICY"))
         if kind is None:
             continue  # tag, backup and AI opt-out policies do not authorize
         target = side.resolve(attachment, "target_id")
@@ -266,8 +264,7 @@ def _policy_by_arn(side: _Side, owner: _Resource, attribute: str) -> IacPolicy |
 
 
 def _arn_only(address: str, arn: str) -> IacPolicy:
-    name = arn.rsplit("/", 1)[-1]
-    return IacPolicy(address, name, None, unknown=f"{address}: the document of {arn} is not in the plan")
+    return managed_policy_by_arn(address, arn, "plan")
 
 
 def _roles(side: _Side, notes: list[str]) -> dict[str, PrincipalLayers]:
@@ -369,14 +366,7 @@ def _permission_sets(side: _Side, notes: list[str]) -> dict[str, PrincipalLayers
         ref = side.value(customer, "customer_managed_policy_reference")
         ref = ref[0] if isinstance(ref, list) and ref else ref
         if name and isinstance(ref, dict) and ref.get("name"):
-            identity.setdefault(name, []).append(
-                IacPolicy(
-                    customer.address,
-                    str(ref["name"]),
-                    None,
-                    unknown=f"{customer.address}: customer managed policy {ref['name']} lives in each account",
-                )
-            )
+            identity.setdefault(name, []).append(customer_managed_policy(customer.address, str(ref["name"])))
     for attachment in side.of_type("aws_ssoadmin_permissions_boundary_attachment"):
         name = owner(attachment)
         block = side.value(attachment, "permissions_boundary")
@@ -389,12 +379,7 @@ def _permission_sets(side: _Side, notes: list[str]) -> dict[str, PrincipalLayers
         if isinstance(arn, str) and arn:
             boundaries[name] = _arn_only(attachment.address, arn)
         elif isinstance(ref, dict) and ref.get("name"):
-            boundaries[name] = IacPolicy(
-                attachment.address,
-                str(ref["name"]),
-                None,
-                unknown=f"{attachment.address}: customer managed policy {ref['name']} lives in each account",
-            )
+            boundaries[name] = customer_managed_policy(attachment.address, str(ref["name"]))
     names = set(identity) | set(boundaries)
     return {
         n: PrincipalLayers(
